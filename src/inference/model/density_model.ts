@@ -1,0 +1,65 @@
+import type { Rng } from "../../core/rng.js";
+import type { Shape } from "../../core/shape.js";
+import type { Support } from "../../core/support.js";
+import type { Bijector } from "../../runtime/bijectors/bijector.js";
+import type { Value } from "../../runtime/dists/distribution.js";
+
+/**
+ * Where one latent variable lives in the unconstrained parameter vector θ and in the flat
+ * constrained vector returned by {@link DensityModel.constrain}.
+ *
+ * @example
+ * ```ts
+ * const tau: VariableLayout = { name: "tau", shape: [], offset: 1, size: 1, constrainedOffset: 1, constrainedSize: 1, support: POSITIVE, bijector: lowerBound(0) };
+ * ```
+ */
+export interface VariableLayout {
+  /** Variable name as written in the model. */
+  readonly name: string;
+  /** Constrained shape (`[]` scalar, `[n]` vector, `[m, n]` matrix row-major). */
+  readonly shape: Shape;
+  /** Offset of the variable's unconstrained block in θ. */
+  readonly offset: number;
+  /** Length of the unconstrained block (simplex of size K: K − 1). */
+  readonly size: number;
+  /** Offset in the flat constrained vector. */
+  readonly constrainedOffset: number;
+  /** Number of constrained values (product of `shape`). */
+  readonly constrainedSize: number;
+  /** The support the bijector maps onto. */
+  readonly support: Support;
+  /** The transform from unconstrained to constrained values. */
+  readonly bijector: Bijector;
+}
+
+/**
+ * What a compiled model offers every backend: the unconstrained layout, the log density with
+ * exact gradients (including log|J| of the bijectors), constrain/unconstrain and prior
+ * simulation. Structure facts for EM/VB backends are added by the compiler as optional fields.
+ *
+ * @example
+ * ```ts
+ * const grad = new Float64Array(model.dimension);
+ * const lp = model.logDensityAndGrad(theta, grad);
+ * ```
+ */
+export interface DensityModel {
+  /** Length of the unconstrained vector θ. */
+  readonly dimension: number;
+  /** Length of the flat constrained vector. */
+  readonly constrainedDimension: number;
+  /** One entry per latent variable, in θ order. */
+  readonly layout: readonly VariableLayout[];
+  /** log p(θ, data) on the unconstrained scale, including log|J|; `-Infinity` outside the support, never NaN. */
+  logDensity(theta: Float64Array): number;
+  /** Same value; writes ∇θ into `grad` (overwritten, length `dimension`). */
+  logDensityAndGrad(theta: Float64Array, grad: Float64Array): number;
+  /** Flat constrained values of θ (writes into `out` when given). */
+  constrain(theta: Float64Array, out?: Float64Array): Float64Array;
+  /** θ from named constrained values; throws DataError on a missing or mis-shaped name. */
+  unconstrain(values: Readonly<Record<string, Value>>, out?: Float64Array): Float64Array;
+  /** Names of latents whose support is discrete (gradient backends refuse them). */
+  readonly discreteLatents: readonly string[];
+  /** One draw of every latent from the prior, as an unconstrained θ. */
+  samplePrior(rng: Rng, out?: Float64Array): Float64Array;
+}

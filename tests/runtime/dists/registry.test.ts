@@ -19,6 +19,20 @@ const BUILT_INS = [
   "bernoulli_logit",
   "poisson",
   "poisson_log",
+  "half_student_t",
+  "laplace",
+  "inverse_gamma",
+  "logistic",
+  "weibull",
+  "binomial",
+  "binomial_logit",
+  "negative_binomial",
+  "categorical",
+  "categorical_logit",
+  "dirichlet",
+  "multi_normal",
+  "multi_normal_cholesky",
+  "complex_normal",
 ];
 
 /** A valid custom prior (an ARD-style zero-mean normal with a precision), to be broken per test. */

@@ -10,9 +10,6 @@ import tLogpdf from "@stdlib/stats-base-dists-t-logpdf";
 import uniformLogpdf from "@stdlib/stats-base-dists-uniform-logpdf";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../../src/core/errors.js";
-import type { Rng } from "../../../src/core/rng.js";
-import { inScalarSupport, type Support } from "../../../src/core/support.js";
-import type { Distribution, GradOut, Params } from "../../../src/runtime/dists/distribution.js";
 import {
   bernoulli,
   bernoulliLogit,

@@ -3,6 +3,7 @@ import type { Shape } from "../../core/shape.js";
 import type { Support } from "../../core/support.js";
 import type { Bijector } from "../../runtime/bijectors/bijector.js";
 import type { Value } from "../../runtime/dists/distribution.js";
+import type { ModelStructure } from "./structure.js";
 
 /**
  * Where one latent variable lives in the unconstrained parameter vector θ and in the flat
@@ -62,4 +63,39 @@ export interface DensityModel {
   readonly discreteLatents: readonly string[];
   /** One draw of every latent from the prior, as an unconstrained θ. */
   samplePrior(rng: Rng, out?: Float64Array): Float64Array;
+
+  /**
+   * log prior at θ: latent prior terms, factors marked `prior`, and log|J| of the bijectors, so
+   * that `logPrior + logLikelihood = logDensity` (tempered SMC targets prior · likelihood^β).
+   */
+  logPrior?(theta: Float64Array): number;
+  /** log likelihood at θ: observation terms and factors marked `likelihood` (no Jacobian). */
+  logLikelihood?(theta: Float64Array): number;
+  /** {@link logPrior} and its gradient (overwrites `grad`). */
+  logPriorAndGrad?(theta: Float64Array, grad: Float64Array): number;
+  /** {@link logLikelihood} and its gradient (overwrites `grad`). */
+  logLikelihoodAndGrad?(theta: Float64Array, grad: Float64Array): number;
+  /** One prior-predictive draw: θ from the prior and every observed variable given θ. */
+  samplePriorPredictive?(rng: Rng): PriorPredictiveDraw;
+  /** Structure facts for closed-form backends (hyper-parameters, linear-Gaussian blocks, sparse-prior groups). */
+  readonly structure?: ModelStructure;
+  /** Current values of the hyper-parameters, by name (copies). */
+  hyperValues?(): Record<string, Value>;
+  /** Sets a hyper-parameter; the log density changes accordingly. Throws DataError on a bad name, shape or value. */
+  setHyper?(name: string, value: Value | ArrayLike<number>): void;
+}
+
+/**
+ * One draw from the prior predictive distribution.
+ *
+ * @example
+ * ```ts
+ * const { theta, observed } = model.samplePriorPredictive!(rng);
+ * ```
+ */
+export interface PriorPredictiveDraw {
+  /** Unconstrained latent values drawn from the prior. */
+  readonly theta: Float64Array;
+  /** A simulated value for every observed data node, given `theta`. */
+  readonly observed: Readonly<Record<string, Value>>;
 }

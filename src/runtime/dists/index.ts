@@ -14,6 +14,7 @@ import { cauchy } from "./cauchy.js";
 import { complexNormal } from "./complex_normal.js";
 import { dirichlet } from "./dirichlet.js";
 import { exponential } from "./exponential.js";
+import { flat } from "./flat.js";
 import { gamma } from "./gamma.js";
 import { halfCauchy } from "./half_cauchy.js";
 import { halfNormal } from "./half_normal.js";
@@ -55,6 +56,7 @@ export {
   complexNormal,
   dirichlet,
   exponential,
+  flat,
   gamma,
   halfCauchy,
   halfNormal,
@@ -118,5 +120,6 @@ export function createDefaultRegistry(): Registry {
     .register(dirichlet)
     .register(multiNormal)
     .register(multiNormalCholesky)
-    .register(complexNormal);
+    .register(complexNormal)
+    .register(flat);
 }

@@ -9,7 +9,7 @@ import { exampleFamilies } from "../../../examples/models/families.js";
 import { ModelError, ModelSyntaxError } from "../../../src/core/errors.js";
 import type { SignatureLookup } from "../../../src/core/family.js";
 import { parseModel } from "../../../src/lang/text/index.js";
-import { createDefaultRegistry } from "../../../src/runtime/dists/index.js";
+import { normal, Registry } from "../../../src/runtime/dists/index.js";
 
 interface Golden {
   readonly name: string;
@@ -245,7 +245,7 @@ const GOLDEN: readonly Golden[] = [
     name: "a parameter without a distribution when 'flat' is not registered",
     source: "parameters { real mu; } model { }",
     kind: M,
-    families: createDefaultRegistry(),
+    families: new Registry().register(normal),
     message:
       "m.sprig:1:19: parameter 'mu': has no distribution. Hint: give it one in the model block (mu ~ normal(0, 10);), or register the improper 'flat' family on the registry to get Stan's flat prior.",
   },

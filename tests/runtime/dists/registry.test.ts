@@ -33,6 +33,7 @@ const BUILT_INS = [
   "multi_normal",
   "multi_normal_cholesky",
   "complex_normal",
+  "flat",
 ];
 
 /** A valid custom prior (an ARD-style zero-mean normal with a precision), to be broken per test. */

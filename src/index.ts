@@ -31,3 +31,21 @@ export * as ir from "./ir/index.js";
 export * from "./lang/builder/index.js";
 export { createDefaultRegistry, Registry } from "./runtime/dists/index.js";
 export * as runtime from "./runtime/index.js";
+export { parseModel } from "./lang/text/index.js";
+
+// Backends share one shape (each exports `buildKernel`), so each is a namespace; the drivers most
+// users call first are also exported at the top level.
+export * as bo from "./inference/bo/index.js";
+export { minimize } from "./inference/bo/index.js";
+export * as diagnostics from "./inference/diagnostics/index.js";
+export { summary } from "./inference/diagnostics/index.js";
+export * as em from "./inference/em/index.js";
+export { fitSbl } from "./inference/em/index.js";
+export * as mcmc from "./inference/mcmc/index.js";
+export { sample } from "./inference/mcmc/index.js";
+export * as smc from "./inference/smc/index.js";
+export { particleFilter, temperedSmc } from "./inference/smc/index.js";
+export * as vi from "./inference/vi/index.js";
+export { fitAdvi, fitVb } from "./inference/vi/index.js";
+export type { KernelSet, Transpose, Uplo } from "./kernels/index.js";
+export type { ParseOptions } from "./lang/text/index.js";

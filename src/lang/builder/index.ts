@@ -7,3 +7,4 @@ export * from "./math.js";
 export * from "./model.js";
 export { callerSpan } from "./span.js";
 export * from "./values.js";
+export { customFamily, type FamilyArgs } from "./custom_family.js";

@@ -1,8 +1,11 @@
 /**
  * Hamiltonian Monte Carlo: NUTS and static HMC kernels with the shared `init`/`step` shape,
- * integrators and metrics as data, the `sample` driver and exporters (Stan CSV, ArviZ JSON).
+ * integrators and metrics as data, the `sample` driver (chains in this thread or in worker
+ * threads), posterior predictive simulation and exporters (Stan CSV, ArviZ JSON).
  * @module inference/mcmc
  */
+export type { ChainTaskInput } from "./chain_task.js";
+export { type DerivedEvaluator, type DerivedLayout, derivedQuantities, latentDeterministics } from "./derived.js";
 export * as hmc from "./hmc.js";
 export type { StaticHmcChoices } from "./hmc.js";
 export { checkInitialPosition, findInitialPosition, requireContinuous } from "./init.js";
@@ -27,18 +30,33 @@ export {
   toInferenceData,
   toStanCsv,
 } from "./output.js";
-export { type ProgressSink, progressPrinter } from "./progress.js";
+export { type PosteriorPredictive, type PredictiveOptions, posteriorPredictive } from "./predictive.js";
+export { type ProgressRun, type ProgressSink, progressBar, progressPrinter } from "./progress.js";
 export {
   type ChainResult,
   type ColumnInfo,
   columnsOf,
   type McmcResult,
   runChain,
+  runChainWithStream,
   type SampleOptions,
   type SampleProgress,
   type SamplerStats,
   sample,
 } from "./sample.js";
+export {
+  buildTransferable,
+  type FamiliesSource,
+  isDensityModel,
+  isModelGraph,
+  isModuleExport,
+  type ModelSource,
+  type ModuleExport,
+  resolveFamilies,
+  resolveModel,
+  type TransferableModel,
+  toTransferable,
+} from "./source.js";
 export {
   createNutsTrajectory,
   createStaticTrajectory,

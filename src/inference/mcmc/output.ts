@@ -1,9 +1,12 @@
 import { DataError, describeValue } from "../../core/errors.js";
 import type { McmcResult } from "./sample.js";
 
+const EMPTY = new Float64Array(0);
+
 /**
- * The draws of one flat constrained coordinate, one Float64Array per chain: the input shape of
- * every diagnostic. `column` is a display name (`"beta[2]"`, `"tau"`) or a flat index.
+ * The draws of one flat quantity, one Float64Array per chain: the input shape of every
+ * diagnostic. `column` is a display name (`"beta[2]"`, `"tau"`, a derived `"theta[1]"`) or an
+ * index into `result.columns` (constrained coordinates first, then derived quantities).
  *
  * @example
  * ```ts
@@ -12,7 +15,7 @@ import type { McmcResult } from "./sample.js";
  */
 export function extractDraws(result: McmcResult, column: string | number): Float64Array[] {
   const index = typeof column === "number" ? column : result.columns.findIndex((c) => c.name === column);
-  if (!Number.isInteger(index) || index < 0 || index >= result.constrainedDimension) {
+  if (!Number.isInteger(index) || index < 0 || index >= result.columns.length) {
     const names = result.columns.slice(0, 8).map((c) => c.name);
     throw new DataError({
       where: "extractDraws",
@@ -22,9 +25,13 @@ export function extractDraws(result: McmcResult, column: string | number): Float
     });
   }
   const d = result.constrainedDimension;
+  const isDerived = index >= d;
+  const width = isDerived ? (result.derivedDimension ?? 0) : d;
+  const at = isDerived ? index - d : index;
   return result.chains.map((chain) => {
+    const source = isDerived ? (chain.derived ?? EMPTY) : chain.draws;
     const out = new Float64Array(result.numSamples);
-    for (let i = 0; i < out.length; i++) out[i] = chain.draws[i * d + index];
+    for (let i = 0; i < out.length; i++) out[i] = source[i * width + at];
     return out;
   });
 }
@@ -108,25 +115,31 @@ export function toStanCsv(result: McmcResult, chainIndex: number, options: StanC
     "# generator = sprig",
   ];
 
-  // Stan's element order: variables in layout order, elements column-major (first index fastest).
+  // Stan's element order: parameters in layout order, then the derived quantities (Stan's
+  // transformed parameters); elements column-major (first index fastest).
   const order: number[] = [];
   const names: string[] = [];
-  for (const v of [...result.layout].sort((a, b) => a.constrainedOffset - b.constrainedOffset)) {
-    const shape = v.shape;
+  const pushVariable = (name: string, shape: readonly number[], offset: number, size: number): void => {
     const rank = shape.length;
     const index = new Array<number>(rank).fill(0);
-    for (let k = 0; k < v.constrainedSize; k++) {
+    for (let k = 0; k < size; k++) {
       let rowMajor = 0;
       for (let a = 0; a < rank; a++) rowMajor = rowMajor * shape[a] + index[a];
-      order.push(v.constrainedOffset + rowMajor);
-      names.push(rank === 0 ? v.name : `${v.name}.${index.map((i) => i + 1).join(".")}`);
+      order.push(offset + rowMajor);
+      names.push(rank === 0 ? name : `${name}.${index.map((i) => i + 1).join(".")}`);
       for (let a = 0; a < rank; a++) {
         index[a]++;
         if (index[a] < shape[a]) break;
         index[a] = 0;
       }
     }
+  };
+  for (const v of [...result.layout].sort((a, b) => a.constrainedOffset - b.constrainedOffset)) {
+    pushVariable(v.name, v.shape, v.constrainedOffset, v.constrainedSize);
   }
+  // Offsets past d address the derived rows.
+  for (const q of result.derived ?? []) pushVariable(q.name, q.shape, d + q.offset, q.size);
+  const dd = result.derivedDimension ?? 0;
   lines.push(
     ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__", ...names].join(
       ",",
@@ -157,7 +170,8 @@ export function toStanCsv(result: McmcResult, chainIndex: number, options: StanC
       String(s.isDivergent[i]),
       fmt(s.energy[i]),
     ];
-    for (const k of order) row.push(fmt(chain.draws[i * d + k]));
+    const derived = chain.derived ?? EMPTY;
+    for (const k of order) row.push(fmt(k < d ? chain.draws[i * d + k] : derived[i * dd + k - d]));
     lines.push(row.join(","));
   }
   const warm = chain.warmupSeconds;
@@ -228,6 +242,15 @@ export function toInferenceData(result: McmcResult): InferenceDataJson {
       for (let i = 0; i < result.numSamples; i++) {
         draws.push(nest(chain.draws, i * d + v.constrainedOffset, v.shape, 0));
       }
+      return draws;
+    });
+  }
+  const dd = result.derivedDimension ?? 0;
+  for (const q of result.derived ?? []) {
+    posterior[q.name] = result.chains.map((chain) => {
+      const draws: NestedNumbers[] = [];
+      for (let i = 0; i < result.numSamples; i++)
+        draws.push(nest(chain.derived ?? EMPTY, i * dd + q.offset, q.shape, 0));
       return draws;
     });
   }

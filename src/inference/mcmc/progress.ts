@@ -38,3 +38,69 @@ export function progressPrinter(sink: ProgressSink, numChains: number): (progres
     }
   };
 }
+
+/**
+ * The size of a run, for {@link progressBar}.
+ *
+ * @example
+ * ```ts
+ * const run: ProgressRun = { numChains: 4, numWarmup: 1000, numSamples: 1000 };
+ * ```
+ */
+export interface ProgressRun {
+  readonly numChains: number;
+  readonly numWarmup: number;
+  readonly numSamples: number;
+}
+
+/**
+ * An `onProgress` callback for chains that run at the same time (worker threads): on a TTY it
+ * redraws one line for the whole run — overall bar, how many chains are warming up, sampling or
+ * done, post-warm-up divergences — only when the whole percentage or a count changes; elsewhere
+ * it writes one line when each chain finishes a phase, as {@link progressPrinter} does.
+ *
+ * @example
+ * ```ts
+ * await sample(graph, data, { workers: 4, onProgress: progressBar(process.stderr, { numChains: 4, numWarmup: 1000, numSamples: 1000 }) });
+ * // ▕██████████░░░░░░░░░░▏  52%  warm-up 0 · sampling 4 · done 0 · 0 divergent
+ * ```
+ */
+export function progressBar(sink: ProgressSink, run: ProgressRun): (progress: SampleProgress) => void {
+  const perChain = run.numWarmup + run.numSamples;
+  const total = Math.max(1, run.numChains * perChain);
+  const warmupDone = new Float64Array(run.numChains);
+  const samplingDone = new Float64Array(run.numChains);
+  const divergent = new Float64Array(run.numChains);
+  let shown = "";
+  const fallback = progressPrinter(sink, run.numChains);
+  return (p) => {
+    if (!sink.isTTY) {
+      fallback(p);
+      return;
+    }
+    if (p.phase === "warmup") warmupDone[p.chain] = p.iteration;
+    else {
+      warmupDone[p.chain] = run.numWarmup;
+      samplingDone[p.chain] = p.iteration;
+      divergent[p.chain] = p.numDivergent;
+    }
+    let done = 0;
+    let warming = 0;
+    let sampling = 0;
+    let finished = 0;
+    let numDivergent = 0;
+    for (let c = 0; c < run.numChains; c++) {
+      done += warmupDone[c] + samplingDone[c];
+      numDivergent += divergent[c];
+      if (samplingDone[c] === run.numSamples) finished++;
+      else if (samplingDone[c] > 0 || (warmupDone[c] === run.numWarmup && run.numWarmup > 0)) sampling++;
+      else if (warmupDone[c] > 0) warming++;
+    }
+    const percent = Math.floor((100 * done) / total);
+    const filled = Math.floor(percent / 5);
+    const line = `▕${"█".repeat(filled)}${"░".repeat(20 - filled)}▏ ${String(percent).padStart(3)}%  warm-up ${warming} · sampling ${sampling} · done ${finished} · ${numDivergent} divergent`;
+    if (line === shown) return;
+    shown = line;
+    sink.write(`\r${line}${finished === run.numChains ? "\n" : ""}`);
+  };
+}

@@ -1,17 +1,39 @@
+import { randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { DomainError, describeValue } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { createRng, splitSeed } from "../../runtime/rng/index.js";
-import { runWarmup } from "../adaptation/window_adaptation.js";
+import { createWorkerPool, type WorkerPool } from "../../runtime/workers/index.js";
 import type { DenseRegularization } from "../adaptation/mass_matrix.js";
 import type { WindowScheduleOptions } from "../adaptation/schedule.js";
+import { runWarmup } from "../adaptation/window_adaptation.js";
+import type { ModelData } from "../model/data.js";
 import type { DensityModel, VariableLayout } from "../model/density_model.js";
+import type { ChainTaskInput } from "./chain_task.js";
+import { type DerivedLayout, derivedQuantities } from "./derived.js";
 import { buildKernel as buildStaticKernel } from "./hmc.js";
 import { checkInitialPosition, findInitialPosition, requireContinuous } from "./init.js";
-import { checkInteger } from "./kernel_support.js";
 import { type Integrator, velocityVerlet } from "./integrators.js";
+import { checkInteger } from "./kernel_support.js";
 import type { MetricKind } from "./metrics.js";
 import { buildKernel as buildNutsKernel } from "./nuts.js";
+import { type ProgressSink, progressBar } from "./progress.js";
+import {
+  type FamiliesSource,
+  isDensityModel,
+  type ModelSource,
+  resolveModel,
+  type TransferableModel,
+  toTransferable,
+} from "./source.js";
 import type { HmcKernel, HmcState, TransitionInfo } from "./types.js";
+
+// The worker task module sits next to this file, with this file's extension (TypeScript source
+// under tsx/vitest, JavaScript in dist/).
+const CHAIN_TASK_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./chain_task.ts" : "./chain_task.js",
+  import.meta.url,
+);
 
 /**
  * Options of {@link sample} and {@link runChain}. Every field has Stan's default.
@@ -56,6 +78,27 @@ export interface SampleOptions extends WindowScheduleOptions {
   readonly onProgress?: (progress: SampleProgress) => void;
   /** Aborts between iterations when signalled (rejects with the signal's reason). */
   readonly signal?: AbortSignal;
+  /**
+   * Worker threads to run chains in (default 1: every chain in this thread, one after another).
+   * `"auto"` uses one per core, at most one per chain. Workers rebuild the model from a
+   * serialisable source (a graph's JSON or a module export, see {@link ModelSource}); draws are
+   * bit-identical whatever the number of workers.
+   */
+  readonly workers?: number | "auto";
+  /** A pool to run chains in (kept open afterwards), instead of a pool created for this run. */
+  readonly pool?: WorkerPool;
+  /** Families a model graph is compiled with (default: sprig's built-in registry). */
+  readonly families?: FamiliesSource;
+  /**
+   * Progress display: `true` draws a bar on stderr, a sink writes there; default: on stderr when it
+   * is a TTY. Independent of `onProgress`.
+   */
+  readonly progress?: boolean | ProgressSink;
+  /**
+   * Keep the model's derived quantities (deterministic nodes that depend on the latents, Stan's
+   * transformed parameters) with every draw (default true; compiled models only).
+   */
+  readonly derived?: boolean;
 }
 
 /**
@@ -119,6 +162,8 @@ export interface ChainResult {
   readonly seed: string;
   /** Constrained draws, `numSamples × constrainedDimension`, row-major. */
   readonly draws: Float64Array;
+  /** Derived quantities at each draw, `numSamples × derivedDimension`, row-major (absent or empty if none). */
+  readonly derived?: Float64Array;
   /** Sampler statistics of the kept draws. */
   readonly stats: SamplerStats;
   /** Adapted step size. */
@@ -163,11 +208,18 @@ export interface ColumnInfo {
  */
 export interface McmcResult {
   readonly chains: readonly ChainResult[];
-  /** Names of the flat constrained coordinates, in draw order. */
+  /**
+   * Names of the flat quantities: the constrained coordinates in draw order (indices below
+   * `constrainedDimension`), then the derived quantities in their row order.
+   */
   readonly columns: readonly ColumnInfo[];
   /** The model's layout (variable names, shapes, offsets). */
   readonly layout: readonly VariableLayout[];
   readonly constrainedDimension: number;
+  /** Layout of the derived quantities in each chain's `derived` rows (absent: none). */
+  readonly derived?: readonly DerivedLayout[];
+  /** Derived values per draw (absent: 0). */
+  readonly derivedDimension?: number;
   readonly numChains: number;
   readonly numWarmup: number;
   readonly numSamples: number;
@@ -306,10 +358,49 @@ class CountingModel implements DensityModel {
 export function runChain(model: DensityModel, chainIndex: number, options: SampleOptions = {}): ChainResult {
   const o = resolveOptions(model, options);
   checkInteger(o.algorithm, "chainIndex", chainIndex, 0);
-  const seed = splitSeed(o.seed, chainIndex);
-  const rng = createRng(seed);
+  return runChainOn(model, chainIndex, createRng(splitSeed(o.seed, chainIndex)), o, options);
+}
+
+/**
+ * {@link runChain} on a stream the caller made: the worker pool hands each task the `i`-th split
+ * of `createRng(seed)`, the very stream `runChain` builds for chain `i`. Throws if `rng` is any
+ * other stream, so a scheduling mistake cannot silently change the draws.
+ *
+ * @example
+ * ```ts
+ * const chain = runChainWithStream(model, 1, createRng("7/1"), { seed: 7 });
+ * ```
+ */
+export function runChainWithStream(
+  model: DensityModel,
+  chainIndex: number,
+  rng: Rng,
+  options: SampleOptions = {},
+): ChainResult {
+  const o = resolveOptions(model, options);
+  checkInteger(o.algorithm, "chainIndex", chainIndex, 0);
+  const expected = splitSeed(o.seed, chainIndex);
+  if (rng.seed !== expected) {
+    throw new DomainError({
+      where: o.algorithm,
+      what: `chain ${chainIndex} was given the wrong random stream`,
+      got: describeValue(rng.seed),
+      expected: `'${expected}' (split ${chainIndex} of the run's seed)`,
+    });
+  }
+  return runChainOn(model, chainIndex, rng, o, options);
+}
+
+function runChainOn(
+  model: DensityModel,
+  chainIndex: number,
+  rng: Rng,
+  o: ResolvedOptions,
+  options: SampleOptions,
+): ChainResult {
   const counter = new CountingModel(model);
   const kernel = buildChainKernel(counter, o);
+  const derived = options.derived === false ? undefined : derivedQuantities(model);
   const { onProgress, signal } = options;
   const d = model.constrainedDimension;
 
@@ -355,6 +446,8 @@ export function runChain(model: DensityModel, chainIndex: number, options: Sampl
 
   const n = o.numSamples;
   const draws = new Float64Array(n * d);
+  const dd = derived?.dimension ?? 0;
+  const derivedDraws = new Float64Array(n * dd);
   const stats: SamplerStats = {
     logDensity: new Float64Array(n),
     acceptStat: new Float64Array(n),
@@ -372,6 +465,7 @@ export function runChain(model: DensityModel, chainIndex: number, options: Sampl
     const { state: next, info } = kernel.step(rng, state, params);
     state = next;
     model.constrain(state.position, draws.subarray(i * d, (i + 1) * d));
+    if (derived !== undefined) derived.fill(state.position, derivedDraws, i * dd);
     stats.logDensity[i] = state.logDensity;
     stats.acceptStat[i] = info.acceptStat;
     stats.treeDepth[i] = info.treeDepth ?? 0;
@@ -385,8 +479,9 @@ export function runChain(model: DensityModel, chainIndex: number, options: Sampl
   }
   return {
     chain: chainIndex,
-    seed,
+    seed: rng.seed,
     draws,
+    derived: derivedDraws,
     stats,
     stepSize: params.stepSize,
     inverseMassMatrix: params.inverseMassMatrix ?? new Float64Array(0),
@@ -410,47 +505,97 @@ export function runChain(model: DensityModel, chainIndex: number, options: Sampl
 export function columnsOf(layout: readonly VariableLayout[]): ColumnInfo[] {
   const columns: ColumnInfo[] = [];
   for (const v of [...layout].sort((a, b) => a.constrainedOffset - b.constrainedOffset)) {
-    const shape = v.shape;
-    for (let k = 0; k < v.constrainedSize; k++) {
-      const index: number[] = new Array(shape.length);
-      let rest = k;
-      for (let a = shape.length - 1; a >= 0; a--) {
-        index[a] = rest % shape[a];
-        rest = Math.floor(rest / shape[a]);
-      }
-      const name = shape.length === 0 ? v.name : `${v.name}[${index.map((i) => i + 1).join(",")}]`;
-      columns.push({ name, variable: v.name, index });
-    }
+    pushColumns(columns, v.name, v.shape, v.constrainedSize);
   }
+  return columns;
+}
+
+function pushColumns(columns: ColumnInfo[], name: string, shape: readonly number[], size: number): void {
+  for (let k = 0; k < size; k++) {
+    const index: number[] = new Array(shape.length);
+    let rest = k;
+    for (let a = shape.length - 1; a >= 0; a--) {
+      index[a] = rest % shape[a];
+      rest = Math.floor(rest / shape[a]);
+    }
+    const display = shape.length === 0 ? name : `${name}[${index.map((i) => i + 1).join(",")}]`;
+    columns.push({ name: display, variable: name, index });
+  }
+}
+
+function allColumns(layout: readonly VariableLayout[], derived: readonly DerivedLayout[]): ColumnInfo[] {
+  const columns = columnsOf(layout);
+  for (const q of derived) pushColumns(columns, q.name, q.shape, q.size);
   return columns;
 }
 
 /**
  * Runs `numChains` NUTS (or static HMC) chains with Stan's warm-up and returns named,
- * constrained draws with sampler statistics. Chains currently run one after another in this
- * thread (each is {@link runChain}, so the draws do not depend on how chains are scheduled).
- * Bad options, discrete latents and an empty model are refused before any sampling.
+ * constrained draws (with the model's derived quantities) and sampler statistics.
+ *
+ * Two call forms: `sample(model, options)` for a compiled {@link DensityModel}, and
+ * `sample(source, data, options)` for a model graph or a module export (see {@link ModelSource}),
+ * compiled here with `data` and `options.families`. With `workers > 1` (or a `pool`) the chains
+ * run in worker threads, each rebuilding the model from the graph's JSON or by importing the
+ * module; chain i always runs on the i-th split of `createRng(seed)`, so the draws are
+ * bit-identical in this thread and with any number of workers. Everything that can be checked
+ * (data, options, discrete latents, a finite starting point) is checked before any chain starts.
  *
  * @example
  * ```ts
- * const result = await sample(model, { numChains: 4, seed: 42 });
+ * const result = await sample(eightSchoolsNoncentered, eightSchoolsData, { numChains: 4, seed: 42, workers: 2 });
  * console.log(summary(result));
  * ```
  */
-export async function sample(model: DensityModel, options: SampleOptions = {}): Promise<McmcResult> {
-  const o = resolveOptions(model, options);
-  const chains: ChainResult[] = [];
-  for (let c = 0; c < o.numChains; c++) {
-    options.signal?.throwIfAborted();
-    chains.push(runChain(model, c, options));
-    // Let timers and abort handlers run between chains.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+export function sample(model: DensityModel, options?: SampleOptions): Promise<McmcResult>;
+export function sample(source: ModelSource, data: ModelData | undefined, options?: SampleOptions): Promise<McmcResult>;
+export async function sample(
+  source: ModelSource,
+  second?: ModelData | SampleOptions,
+  third?: SampleOptions,
+): Promise<McmcResult> {
+  // A compiled model carries its data: sample(model, options). Any other source: (source, data, options).
+  const compiledForm = isDensityModel(source) && third === undefined;
+  const data = compiledForm ? undefined : (second as ModelData | undefined);
+  const options = ((compiledForm ? second : third) ?? {}) as SampleOptions;
+  if (isDensityModel(source) && data !== undefined && Object.keys(data).length > 0) {
+    throw new DomainError({
+      where: "sample()",
+      what: "data were given with an already compiled model",
+      got: `fields ${Object.keys(data).join(", ")}`,
+      hint: "compile the model with its data, or pass the model graph: sample(graph, data, options).",
+    });
   }
+  const model = await resolveModel(source, data, options.families, "sample()");
+  const o = resolveOptions(model, options);
+  const workers = resolveWorkers(options, o.numChains);
+  const derivedLayout = options.derived === false ? [] : (derivedQuantities(model)?.layout ?? []);
+  const display = progressDisplay(options.progress, o);
+  const onProgress =
+    display === undefined
+      ? options.onProgress
+      : (p: SampleProgress) => {
+          display(p);
+          options.onProgress?.(p);
+        };
+  const chains =
+    workers > 1 || options.pool !== undefined
+      ? await runInWorkers(
+          model,
+          toTransferable(source, data, options.families, "sample()"),
+          o,
+          options,
+          workers,
+          onProgress,
+        )
+      : await runHere(model, o, { ...options, onProgress });
   return {
     chains,
-    columns: columnsOf(model.layout),
+    columns: allColumns(model.layout, derivedLayout),
     layout: model.layout,
     constrainedDimension: model.constrainedDimension,
+    derived: derivedLayout,
+    derivedDimension: derivedLayout.reduce((n, q) => n + q.size, 0),
     numChains: o.numChains,
     numWarmup: o.numWarmup,
     numSamples: o.numSamples,
@@ -460,4 +605,68 @@ export async function sample(model: DensityModel, options: SampleOptions = {}): 
     targetAcceptRate: o.targetAcceptRate,
     seed: String(o.seed),
   };
+}
+
+function resolveWorkers(options: SampleOptions, numChains: number): number {
+  const requested = options.workers ?? 1;
+  if (requested === "auto") return Math.min(numChains, availableParallelism());
+  checkInteger("sample()", "workers", requested, 1);
+  return Math.min(requested, numChains);
+}
+
+function progressDisplay(
+  progress: boolean | ProgressSink | undefined,
+  o: ResolvedOptions,
+): ((p: SampleProgress) => void) | undefined {
+  const sink = progress === true || progress === undefined ? process.stderr : progress === false ? undefined : progress;
+  // By default only a terminal gets a display; logs and pipes stay clean.
+  if (sink === undefined || (progress === undefined && !process.stderr.isTTY)) return undefined;
+  return progressBar(sink, { numChains: o.numChains, numWarmup: o.numWarmup, numSamples: o.numSamples });
+}
+
+async function runHere(model: DensityModel, o: ResolvedOptions, options: SampleOptions): Promise<ChainResult[]> {
+  const chains: ChainResult[] = [];
+  for (let c = 0; c < o.numChains; c++) {
+    options.signal?.throwIfAborted();
+    chains.push(runChainOn(model, c, createRng(splitSeed(o.seed, c)), o, options));
+    // Let timers and abort handlers run between chains.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return chains;
+}
+
+async function runInWorkers(
+  model: DensityModel,
+  spec: TransferableModel,
+  o: ResolvedOptions,
+  options: SampleOptions,
+  workers: number,
+  onProgress: ((p: SampleProgress) => void) | undefined,
+): Promise<ChainResult[]> {
+  // A worker's failure reaches this thread as a WorkerError; check here what can be checked, so
+  // that a model with no finite starting point fails with the same error as in this thread.
+  const inits = options.initialPositions;
+  if (inits === undefined)
+    findInitialPosition(createRng(`${o.seed}/init-check`), model, o.initRadius, 100, o.algorithm);
+  else for (const p of inits) checkInitialPosition(model, p, o.algorithm);
+
+  const { onProgress: _p, signal, pool: given, progress: _d, families: _f, workers: _w, ...rest } = options;
+  const chainOptions: SampleOptions = { ...rest, seed: o.seed };
+  const key = randomUUID();
+  const inputs: ChainTaskInput[] = Array.from({ length: o.numChains }, (_, chain) => ({
+    key,
+    model: spec,
+    chain,
+    options: chainOptions,
+  }));
+  const pool = given ?? createWorkerPool({ size: workers });
+  try {
+    return await pool.map<ChainResult>(CHAIN_TASK_URL, "runChainTask", inputs, {
+      seed: o.seed,
+      signal,
+      onProgress: onProgress === undefined ? undefined : (_i, value) => onProgress(value as SampleProgress),
+    });
+  } finally {
+    if (given === undefined) await pool.close();
+  }
 }

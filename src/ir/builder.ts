@@ -69,6 +69,7 @@ export interface HyperSpec {
   readonly shape?: IrShape;
   readonly support?: Support;
   readonly init: number | readonly number[];
+  readonly annotations?: Annotations;
   readonly span?: SourceSpan;
 }
 
@@ -98,6 +99,7 @@ export interface ObservedSpec {
 export interface DeterministicSpec {
   readonly name: string;
   readonly expr: Expr;
+  readonly annotations?: Annotations;
   readonly span?: SourceSpan;
 }
 
@@ -281,12 +283,14 @@ export class GraphBuilder {
         });
       }
     });
+    if (spec.annotations !== undefined) checkAnnotations(spec.annotations, where, spec.span);
     const node: HyperNode = freezeDeep({
       kind: "hyper",
       name: spec.name,
       shape: [...shape],
       support,
       init: typeof init === "number" ? init : [...init],
+      ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
     this.push(node);
@@ -412,12 +416,15 @@ export class GraphBuilder {
    * ```
    */
   deterministic(spec: DeterministicSpec): RefExpr {
+    const where = `deterministic '${spec.name}'`;
     this.claim(spec.name, spec.span);
-    const expr = this.checkExpr(spec.expr, `deterministic '${spec.name}'`);
+    const expr = this.checkExpr(spec.expr, where);
+    if (spec.annotations !== undefined) checkAnnotations(spec.annotations, where, spec.span);
     const node: DeterministicNode = freezeDeep({
       kind: "deterministic",
       name: spec.name,
       expr,
+      ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
     this.push(node);

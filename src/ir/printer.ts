@@ -8,10 +8,10 @@
  * block_name = "data" | "transformed data" | "hyper" | "parameters"
  *            | "transformed parameters" | "model" ;            (printed in this order, empty ones omitted)
  * data             : decl [ "=" literal ] ";"                  (a literal is embedded by fix())
- * transformed data : decl "=" expr ";"                         (deterministics of data only)
- * hyper            : decl "=" literal ";"                      (initial value)
+ * transformed data : { annotation } decl "=" expr ";"         (deterministics of data only)
+ * hyper            : { annotation } decl "=" literal ";"       (initial value)
  * parameters       : { annotation } decl ";"                   (bounds only when declared explicitly)
- * transformed parameters : decl "=" expr ";"
+ * transformed parameters : { annotation } decl "=" expr ";"
  * model            : name "~" family "(" args ")" ";"          (latents first-to-last, observations)
  *                  | [ "@part(\"prior\")" ] "target" "+=" expr ";"
  * decl       = type name ;
@@ -22,7 +22,8 @@
  *            | ( "simplex" | "ordered" | "positive_ordered" | "cholesky_factor_corr" ) "[" dim "]" ;
  * bounds     = "<" bound { "," bound } ">" ;  bound = ( "lower" | "upper" ) "=" number ;
  * dim        = integer | name ;
- * annotation = "@" name "(" literal ")" ;                    (e.g. @group("beta") @parameterization("noncentered"))
+ * annotation = "@" name "(" literal ")" ;                    (e.g. @group("beta") @parameterization("noncentered");
+ *                                                              the node's annotations, keys sorted)
  * args       = name "=" expr { "," name "=" expr } ;         (always named, in the family's order)
  * expr       = term { ( "+" | "-" ) term } ;
  * term       = unary { ( "*" | "/" | ".*" | "./" ) unary } ; (".*" "./" between two non-scalars;
@@ -43,7 +44,7 @@
  */
 import { formatSupport, type Support } from "../core/support.js";
 import { referencedNames } from "./expr.js";
-import type { Annotations, DType, Expr, IrShape, LatentNode, ModelGraph, ModelNode } from "./types.js";
+import type { Annotations, DType, Expr, IrShape, ModelGraph, ModelNode } from "./types.js";
 
 const INDENT = "  ";
 
@@ -84,17 +85,21 @@ export function printModel(graph: ModelGraph): string {
         );
         break;
       case "hyper":
-        hyper.push(`${declaration(node.shape, "real", node.support, node.name)} = ${literal(node.init)};`);
+        hyper.push(
+          `${annotationPrefix(node.annotations)}${declaration(node.shape, "real", node.support, node.name)} = ${literal(node.init)};`,
+        );
         break;
       case "latent":
-        params.push(`${annotations(node)}${declaration(node.shape, node.dtype, node.support, node.name)};`);
+        params.push(
+          `${annotationPrefix(node.annotations, node.parameterization)}${declaration(node.shape, node.dtype, node.support, node.name)};`,
+        );
         model.push(`${node.name} ~ ${familyCall(node.family, node.args)};`);
         break;
       case "observed":
         model.push(`${node.name} ~ ${familyCall(node.family, node.args)};`);
         break;
       case "deterministic": {
-        const line = `${declaration(node.expr.shape, node.expr.dtype, undefined, node.name)} = ${printExpr(node.expr)};`;
+        const line = `${annotationPrefix(node.annotations)}${declaration(node.expr.shape, node.expr.dtype, undefined, node.name)} = ${printExpr(node.expr)};`;
         (dataOnly.has(node.name) ? tdata : tparams).push(line);
         break;
       }
@@ -203,14 +208,14 @@ function familyCall(family: string, args: Readonly<Record<string, Expr>>): strin
     .join(", ")})`;
 }
 
-function annotations(node: LatentNode): string {
+/** `@key(value) ` for each annotation (keys sorted), then a latent's `@parameterization(...)`. */
+function annotationPrefix(a: Annotations | undefined, parameterization?: string): string {
   const parts: string[] = [];
-  const a: Annotations = node.annotations ?? {};
-  for (const key of Object.keys(a).sort()) {
-    const v = a[key];
+  for (const key of Object.keys(a ?? {}).sort()) {
+    const v = a![key];
     if (v !== undefined) parts.push(`@${key}(${typeof v === "string" ? JSON.stringify(v) : String(v)}) `);
   }
-  if (node.parameterization !== undefined) parts.push(`@parameterization(${JSON.stringify(node.parameterization)}) `);
+  if (parameterization !== undefined) parts.push(`@parameterization(${JSON.stringify(parameterization)}) `);
   return parts.join("");
 }
 

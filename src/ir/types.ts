@@ -262,9 +262,10 @@ export type Expr =
   | VectorExpr;
 
 /**
- * Free-form tags on a latent, JSON values only. The sparse-prior expansions tag the latents
- * they create, e.g. `{ prior: "horseshoe", group: "beta", role: "local_scale" }`, so backends
- * can find a hierarchy's pieces again.
+ * Free-form tags on a latent, hyper-parameter or deterministic node, JSON values only. The
+ * sparse-prior expansions tag every node they create, e.g.
+ * `{ prior: "horseshoe", group: "beta", role: "local_scale" }`, so backends can find a
+ * hierarchy's pieces again.
  *
  * @example
  * ```ts
@@ -318,6 +319,7 @@ export interface HyperNode extends NodeBase {
   readonly shape: IrShape;
   readonly support: Support;
   readonly init: number | readonly number[];
+  readonly annotations?: Annotations;
 }
 
 /**
@@ -368,6 +370,7 @@ export interface ObservedNode extends NodeBase {
 export interface DeterministicNode extends NodeBase {
   readonly kind: "deterministic";
   readonly expr: Expr;
+  readonly annotations?: Annotations;
 }
 
 /**

@@ -24,6 +24,11 @@ export const DEFAULT_NOISE_FLOOR = 1e-10;
  * MacKay: σ² ← ‖y − Aμ‖²/(m − T). Both are clamped at `floor · mean(|y|²)`; hitting the floor
  * adds a warning instead of letting σ² collapse to 0 (which makes the evidence unbounded).
  *
+ * With a Gamma(a, b) prior on the precision β = 1/σ² (`p.noisePrior`) the same rules give the
+ * posterior mode of β: the prior adds c(a − 1) pseudo-observations with total power c·b, c = 2
+ * for real data and 1 for circular complex data (whose log density has −m log σ², not −m/2):
+ * EM σ² ← (‖y − Aμ‖² + σ² T + c b)/(m + c(a − 1)).
+ *
  * @example
  * ```ts
  * const { variance, warning } = updateNoise(p, state, "em", 1e-10);
@@ -38,9 +43,13 @@ export function updateNoise(
   floor: number,
 ): { variance: number; warning?: string } {
   const m = p.m;
+  const c = p.complex ? 1 : 2;
+  const extraCount = p.noisePrior ? c * (p.noisePrior.shape - 1) : 0;
+  const extraPower = p.noisePrior ? c * p.noisePrior.rate : 0;
   let next: number;
-  if (rule === "mackay" && m - trace > 1e-9 * m) next = residual2 / (m - trace);
-  else next = (residual2 + sigma2 * trace) / m;
+  const dof = m - trace + extraCount;
+  if (rule === "mackay" && dof > 1e-9 * m) next = (residual2 + extraPower) / dof;
+  else next = (residual2 + sigma2 * trace + extraPower) / Math.max(m + extraCount, 1e-9 * m);
   const minimum = floor * p.yPower;
   if (!(next >= minimum)) {
     return {
@@ -122,16 +131,17 @@ export const ZERO_DATA_WARNING = "y is all zeros: every coefficient is pruned an
  * The documented outcome for y = 0 with a known noise variance: every hyper-parameter is 0 (the
  * evidence is maximised by explaining nothing), the posterior is the point mass at 0, and the
  * state is marked done. With a learned noise variance there is no maximum (σ² → 0 sends the
- * evidence to +∞), so that case is a DataError.
+ * evidence to +∞), so that case is a DataError — unless the noise precision has a Gamma prior,
+ * whose mode then gives σ².
  *
- * @throws DataError when the noise variance is to be learned.
+ * @throws DataError when the noise variance is to be learned without a precision prior.
  * @example
  * ```ts
  * if (p.yPower === 0) return zeroDataState(p, extra);
  * ```
  */
 export function zeroDataState(p: NormalizedProblem, extra: SblState["extra"]): SblState {
-  if (p.learnNoise) {
+  if (p.learnNoise && p.noisePrior === undefined) {
     throw new DataError({
       where: "em-sbl",
       what: "y is all zeros, so a learned noise variance has no maximum (it collapses to 0)",
@@ -140,7 +150,12 @@ export function zeroDataState(p: NormalizedProblem, extra: SblState["extra"]): S
       hint: "give the noise variance (noise: { variance }) to get the all-zero solution.",
     });
   }
-  const s2 = p.noiseVariance;
+  // With a Gamma prior on the precision the mode exists even for y = 0: σ² = c·b / (m + c(a − 1)).
+  const c = p.complex ? 1 : 2;
+  const s2 =
+    p.learnNoise && p.noisePrior
+      ? (c * p.noisePrior.rate) / Math.max(p.m + c * (p.noisePrior.shape - 1), 1e-9 * p.m)
+      : p.noiseVariance;
   const logEvidence = p.complex ? -p.m * Math.log(Math.PI * s2) : -p.m * HALF_LOG_2PI - 0.5 * p.m * Math.log(s2);
   return {
     iteration: 0,

@@ -93,6 +93,14 @@ function checkPairing(algorithm: SblAlgorithm, problem: SblProblem): void {
     bsbl: ["block_ard"],
     pc_sbl: ["pc_sbl"],
   };
+  const noise = problem.noise;
+  if (algorithm === "tipping_faul" && typeof noise === "object" && "learn" in noise && noise.precisionPrior) {
+    throw new CapabilityError({
+      where: "em-sbl",
+      what: "tipping_faul has no update for a Gamma prior on the noise precision",
+      hint: "use algorithm 'em', or give the noise variance.",
+    });
+  }
   if (!fits[algorithm].includes(kind)) {
     throw new CapabilityError({
       where: "em-sbl",

@@ -6,7 +6,7 @@
  */
 import { CapabilityError, DataError, DomainError, describeValue, ShapeError } from "../../core/errors.js";
 import type { ComplexLinearOperator, LinearOperator } from "../../runtime/linear_operator.js";
-import type { KroneckerDictionary, SblDictionary, SblMatrix, SblPrior, SblProblem } from "./types.js";
+import type { KroneckerDictionary, SblDictionary, SblGammaPrior, SblMatrix, SblPrior, SblProblem } from "./types.js";
 
 const WHERE = "em-sbl";
 
@@ -65,6 +65,8 @@ export interface NormalizedProblem {
   readonly learnNoise: boolean;
   /** Known σ², or the initial value of a learned one. */
   readonly noiseVariance: number;
+  /** Gamma prior on the noise precision 1/σ² of a learned σ² (MAP-II update), when given. */
+  readonly noisePrior?: SblGammaPrior;
   /** The prior. */
   readonly prior: NormalizedPrior;
   /** The dictionary. */
@@ -336,6 +338,7 @@ export function normalizeProblem(problem: SblProblem): NormalizedProblem {
   const noise = problem.noise ?? "learn";
   let learnNoise: boolean;
   let noiseVariance: number;
+  let noisePrior: SblGammaPrior | undefined;
   if (noise === "learn" || (typeof noise === "object" && "learn" in noise)) {
     learnNoise = true;
     const initial = typeof noise === "object" ? noise.initialVariance : undefined;
@@ -348,6 +351,19 @@ export function normalizeProblem(problem: SblProblem): NormalizedProblem {
       });
     }
     noiseVariance = initial ?? 0.01 * yPower;
+    const prior = typeof noise === "object" ? noise.precisionPrior : undefined;
+    if (prior !== undefined) {
+      const ok = (v: unknown) => typeof v === "number" && v > 0 && Number.isFinite(v);
+      if (!ok(prior.shape) || !ok(prior.rate)) {
+        throw new DomainError({
+          where: WHERE,
+          what: "the noise precision prior needs a positive shape and rate",
+          got: `shape = ${describeValue(prior?.shape)}, rate = ${describeValue(prior?.rate)}`,
+          expected: "finite numbers > 0",
+        });
+      }
+      noisePrior = { shape: prior.shape, rate: prior.rate };
+    }
   } else if (typeof noise === "object" && typeof noise.variance === "number") {
     learnNoise = false;
     noiseVariance = noise.variance;
@@ -369,7 +385,18 @@ export function normalizeProblem(problem: SblProblem): NormalizedProblem {
     });
   }
   const prior = normalizePrior(problem.prior, dictionary, n);
-  return { m, n, complex, y, yPower, learnNoise, noiseVariance, prior, dictionary };
+  return {
+    m,
+    n,
+    complex,
+    y,
+    yPower,
+    learnNoise,
+    noiseVariance,
+    ...(noisePrior ? { noisePrior } : {}),
+    prior,
+    dictionary,
+  };
 }
 
 /**

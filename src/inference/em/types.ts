@@ -61,18 +61,38 @@ export type SblDictionary = LinearOperator | ComplexLinearOperator | KroneckerDi
 
 /**
  * The noise model: a known variance σ² > 0, or `'learn'` (EM / MacKay re-estimation, starting
- * from `initialVariance` or 1% of the mean power of y).
+ * from `initialVariance` or 1% of the mean power of y). With `precisionPrior` the noise
+ * precision β = 1/σ² has a Gamma(shape, rate) prior and the M-step returns its posterior mode
+ * (MAP-II) instead of the maximum of the evidence.
  *
  * @example
  * ```ts
  * const known: SblNoise = { variance: 0.01 };
  * const learned: SblNoise = "learn";
+ * const map: SblNoise = { learn: true, precisionPrior: { shape: 2, rate: 0.1 } };
  * ```
  */
 export type SblNoise =
   | { readonly variance: number }
   | "learn"
-  | { readonly learn: true; readonly initialVariance?: number };
+  | {
+      readonly learn: true;
+      readonly initialVariance?: number;
+      readonly precisionPrior?: SblGammaPrior;
+    };
+
+/**
+ * A Gamma(shape, rate) prior on a precision (density ∝ β^(shape−1) e^(−rate·β)).
+ *
+ * @example
+ * ```ts
+ * const g: SblGammaPrior = { shape: 2, rate: 0.5 };
+ * ```
+ */
+export interface SblGammaPrior {
+  readonly shape: number;
+  readonly rate: number;
+}
 
 /**
  * The sparsity prior on x (all zero-mean Gaussian scale mixtures):

@@ -54,18 +54,24 @@ export interface LatentPrior {
 }
 
 /**
- * An observation `y ~ normal(loc = A·x [+ offset], scale = s)` with A matrix data bound as a
- * LinearOperator and x a latent vector: the conjugate-Gaussian block SBL and VB backends solve
- * in closed form.
+ * An observation `y ~ normal(loc = A·x [+ offset], scale = s)` (or `complex_normal`, for
+ * complex data interleaved as (re, im) pairs) with A matrix data bound as a LinearOperator and
+ * x a latent vector, or a deterministic one (the value of a non-centred prior): the
+ * conjugate-Gaussian block SBL and VB backends solve in closed form.
  *
  * @example
  * ```ts
- * const block: LinearGaussianBlock = { observed: "y", latent: "x", operatorName: "A", operator, scale: { kind: "node", name: "sigma", nodeKind: "hyper" } };
+ * const block: LinearGaussianBlock = { observed: "y", family: "normal", latent: "x", latentKind: "latent", operatorName: "A", operator, scale: { kind: "node", name: "sigma", nodeKind: "hyper" } };
  * ```
  */
 export interface LinearGaussianBlock {
   readonly observed: string;
+  /** The likelihood's family: `normal`, or `complex_normal` for interleaved complex data. */
+  readonly family: "normal" | "complex_normal";
+  /** The name of the coefficient vector x. */
   readonly latent: string;
+  /** Whether x is a latent or a deterministic node (x = z · scale of a non-centred prior). */
+  readonly latentKind: "latent" | "deterministic";
   readonly operatorName: string;
   readonly operator: LinearOperator;
   readonly scale: ArgumentRef;
@@ -74,8 +80,9 @@ export interface LinearGaussianBlock {
 }
 
 /**
- * Latents sharing an annotation `group` (e.g. the local and global scales and the coefficients
- * of one horseshoe), with their roles.
+ * Nodes sharing an annotation `group` (e.g. the local and global scales and the coefficients
+ * of one horseshoe, or the precisions and coefficients of one ARD prior), with their roles.
+ * Latents come first, then hyper-parameters, then deterministic nodes, each in model order.
  *
  * @example
  * ```ts
@@ -143,24 +150,37 @@ export function analyseStructure(
         family: node.family,
         args: Object.fromEntries(Object.entries(node.args).map(([k, v]) => [k, describe(v)])),
       });
-      const group = node.annotations?.group;
-      if (group !== undefined) {
-        const entry = groups.get(group) ?? { members: [] };
-        if (node.annotations?.prior !== undefined) entry.prior ??= node.annotations.prior;
-        entry.members.push({
-          name: node.name,
-          ...(node.annotations?.role !== undefined ? { role: node.annotations.role } : {}),
-          annotations: node.annotations!,
-        });
-        groups.set(group, entry);
-      }
     }
-    if (node.kind === "observed" && node.family === "normal" && node.args.loc && node.args.scale) {
+    const gaussian = node.kind === "observed" && (node.family === "normal" || node.family === "complex_normal");
+    if (gaussian && node.args.loc && node.args.scale) {
       const block = linearPart(node.args.loc, byName, describe);
       const operator = block && operators.get(block.operatorName);
       if (block && operator) {
-        linearGaussian.push({ observed: node.name, ...block, operator, scale: describe(node.args.scale) });
+        linearGaussian.push({
+          observed: node.name,
+          family: node.family as LinearGaussianBlock["family"],
+          ...block,
+          operator,
+          scale: describe(node.args.scale),
+        });
       }
+    }
+  }
+  // Group members: latents first, then hyper-parameters, then deterministic nodes, each in model order.
+  for (const kind of ["latent", "hyper", "deterministic"] as const) {
+    for (const node of graph.nodes) {
+      if (node.kind !== kind) continue;
+      const annotations = node.annotations;
+      const group = annotations?.group;
+      if (annotations === undefined || group === undefined) continue;
+      const entry = groups.get(group) ?? { members: [] };
+      if (annotations.prior !== undefined) entry.prior ??= annotations.prior;
+      entry.members.push({
+        name: node.name,
+        ...(annotations.role !== undefined ? { role: annotations.role } : {}),
+        annotations,
+      });
+      groups.set(group, entry);
     }
   }
   return {
@@ -175,24 +195,34 @@ export function analyseStructure(
   };
 }
 
+type LinearPart = {
+  latent: string;
+  latentKind: "latent" | "deterministic";
+  operatorName: string;
+  offset?: ArgumentRef;
+};
+
 /**
- * Recognises `A·x` and `A·x + offset` / `offset + A·x` with x a latent and A matrix data, looking
- * through deterministics (`mu = A·x; y ~ normal(mu, s)`).
+ * Recognises `A·x` and `A·x + offset` / `offset + A·x` with x a latent (or a deterministic
+ * vector) and A matrix data, looking through deterministics (`mu = A·x; y ~ normal(mu, s)`).
  */
 function linearPart(
   expr: Expr,
   byName: ReadonlyMap<string, ModelNode>,
   describe: (e: Expr) => ArgumentRef,
-): { latent: string; operatorName: string; offset?: ArgumentRef } | undefined {
+): LinearPart | undefined {
   let loc = expr;
   for (let node = loc.kind === "ref" ? byName.get(loc.name) : undefined; node?.kind === "deterministic"; ) {
     loc = node.expr;
     node = loc.kind === "ref" ? byName.get(loc.name) : undefined;
   }
-  const direct = (e: Expr): { latent: string; operatorName: string } | undefined =>
-    e.kind === "matvec" && e.vector.kind === "ref" && byName.get(e.vector.name)?.kind === "latent"
-      ? { latent: e.vector.name, operatorName: e.matrix.name }
+  const direct = (e: Expr): Omit<LinearPart, "offset"> | undefined => {
+    if (e.kind !== "matvec" || e.vector.kind !== "ref") return undefined;
+    const kind = byName.get(e.vector.name)?.kind;
+    return kind === "latent" || kind === "deterministic"
+      ? { latent: e.vector.name, latentKind: kind, operatorName: e.matrix.name }
       : undefined;
+  };
   const plain = direct(loc);
   if (plain) return plain;
   if (loc.kind === "binary" && loc.op === "add") {

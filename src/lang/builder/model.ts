@@ -48,7 +48,7 @@ export interface ParamOptions extends Bounds {
 }
 
 /**
- * Options of `hyper`.
+ * Options of `hyper`; `annotations` tag it for backends (sparse priors mark their precisions).
  *
  * @example
  * ```ts
@@ -58,6 +58,20 @@ export interface ParamOptions extends Bounds {
 export interface HyperOptions extends Bounds {
   readonly init: number | readonly number[];
   readonly size?: DimLike;
+  readonly annotations?: Annotations;
+}
+
+/**
+ * Options of `deterministic`: `annotations` tag it for backends (a non-centred sparse prior
+ * marks its coefficient vector with `role: "value"`).
+ *
+ * @example
+ * ```ts
+ * deterministic("beta", z.mul(tau), { annotations: { prior: "horseshoe", group: "beta", role: "value" } });
+ * ```
+ */
+export interface DeterministicOptions {
+  readonly annotations?: Annotations;
 }
 
 /**
@@ -126,8 +140,8 @@ export interface ModelContext {
   /** `value ~ dist` for declared data. */
   observe(value: Scalar | Vector, dist: Dist): void;
   /** A named function of other values (kept for read-out, printed in `transformed parameters`). */
-  deterministic(name: string, value: Scalar): Scalar;
-  deterministic(name: string, value: Vector): Vector;
+  deterministic(name: string, value: Scalar, options?: DeterministicOptions): Scalar;
+  deterministic(name: string, value: Vector, options?: DeterministicOptions): Vector;
   /** `target += value`. */
   factor(value: ScalarLike, options?: FactorOptions): void;
 }
@@ -259,6 +273,7 @@ export function model(name: string, body: (m: ModelContext) => void, options: Mo
       shape: shapeOf(opts?.size, span),
       support: realSupport(opts) ?? { kind: "real" },
       init: opts?.init,
+      ...(opts?.annotations ? { annotations: opts.annotations } : {}),
       span,
     });
     return valueFromRef(ref);
@@ -284,9 +299,14 @@ export function model(name: string, body: (m: ModelContext) => void, options: Mo
       checkDist(d, `observe '${target.name}'`, span);
       b.observed({ name: target.name, family: d.family, args: d.args, span });
     },
-    deterministic: ((detName: string, value: Scalar | Vector): Scalar | Vector => {
+    deterministic: ((detName: string, value: Scalar | Vector, opts?: DeterministicOptions): Scalar | Vector => {
       const span = callerSpan();
-      const ref = b.deterministic({ name: detName, expr: toExpr(value, span), span });
+      const ref = b.deterministic({
+        name: detName,
+        expr: toExpr(value, span),
+        ...(opts?.annotations ? { annotations: opts.annotations } : {}),
+        span,
+      });
       return valueFromRef(ref);
     }) as ModelContext["deterministic"],
     factor(value, opts) {

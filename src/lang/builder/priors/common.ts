@@ -5,11 +5,12 @@
  *
  * Every prior expands into ordinary nodes through the public model context (`param`, `hyper`,
  * `deterministic`), so samplers see the full hierarchy. Nodes are named `<group>_<part>`
- * (`beta_tau`, `beta_lambda`, `beta_z`); the value itself is named `<group>`. Every latent the
- * prior creates carries `annotations = { prior, group, role }`, and the latents holding the
- * coefficients also carry the prior's settings. Hyper-parameters and deterministic nodes cannot
- * carry annotations yet, so those latents name them instead (`hypers: "beta_alpha"`), and the
- * value node is always the one named `group`.
+ * (`beta_tau`, `beta_lambda`, `beta_z`); the value itself is named `<group>`. Every node the
+ * prior creates — latents, hyper-parameters and deterministic nodes — carries
+ * `annotations = { prior, group, role }`: point-estimated precisions have role `precision`, a
+ * non-centred value (a deterministic x = z · scale) role `value`. The latents holding the
+ * coefficients also carry the prior's settings and name the hierarchy's hyper-parameters
+ * (`hypers: "beta_alpha"`), so one member describes the whole hierarchy.
  * @module lang/builder/priors/common
  */
 import { DomainError, describeValue, ModelError } from "../../../core/errors.js";
@@ -210,19 +211,37 @@ export class HierarchyBuilder {
     }) as Scalar | Vector;
   }
 
-  /** A positive point-estimated hyper-parameter `<group>_<suffix>`, remembered in the `hypers` annotation. */
-  hyper(suffix: string, size: DimLike | undefined, init: number | readonly number[]): Scalar | Vector {
+  /**
+   * A positive point-estimated hyper-parameter `<group>_<suffix>` with its annotations (role
+   * `precision` unless told), also remembered in the anchor's `hypers` annotation.
+   */
+  hyper(
+    suffix: string,
+    size: DimLike | undefined,
+    init: number | readonly number[],
+    role: SparsePriorRole = "precision",
+  ): Scalar | Vector {
     const name = this.nameOf(suffix);
     this.hyperNames.push(name);
-    if (size === undefined) return this.m.hyper(name, { init, lower: 0 });
-    return this.m.hyper(name, { init, lower: 0, size });
+    const annotations = this.annotations(role);
+    if (size === undefined) return this.m.hyper(name, { init, lower: 0, annotations });
+    return this.m.hyper(name, { init, lower: 0, size, annotations });
   }
 
-  /** A deterministic `<group>_<suffix>`. */
-  deterministic<T extends Scalar | Vector>(suffix: string, value: T): T {
+  /**
+   * A deterministic `<group>_<suffix>` with its annotations; `<group>` itself (empty suffix) is
+   * the hierarchy's value and gets role `value` unless told otherwise.
+   */
+  deterministic<T extends Scalar | Vector>(suffix: string, value: T, role?: SparsePriorRole): T {
     const name = this.nameOf(suffix);
+    const tag = role ?? (suffix === "" ? "value" : undefined);
+    const options = {
+      annotations: tag !== undefined ? this.annotations(tag) : { prior: this.prior, group: this.group },
+    };
     return (
-      value instanceof Vector ? this.m.deterministic(name, value) : this.m.deterministic(name, value as Scalar)
+      value instanceof Vector
+        ? this.m.deterministic(name, value, options)
+        : this.m.deterministic(name, value as Scalar, options)
     ) as T;
   }
 
@@ -236,7 +255,7 @@ export class HierarchyBuilder {
       return { value };
     }
     const z = this.latent("z", "standardized", normal({ loc: 0, scale: 1 }), { size }) as Vector;
-    const value = this.m.deterministic(this.group, z.mul(scale));
+    const value = this.deterministic("", z.mul(scale));
     return { value, z };
   }
 

@@ -161,7 +161,12 @@ describe.each(EXPECTED)("$prior expansion", (e) => {
     const compiled = compile(graph, {}, registry);
     const groups = compiled.structure.sparsePriorGroups;
     expect(groups.map((g) => [g.group, g.prior])).toEqual([["x", e.prior]]);
-    expect(groups[0]!.members.map((m) => m.name).sort()).toEqual(Object.keys(e.roles).sort());
+    // Every node the expansion makes is a member: latents, precisions (hypers) and a deterministic value.
+    const members = groups[0]!.members;
+    const made = graph.nodes.filter((n) => n.kind === "latent" || n.kind === "hyper" || n.kind === "deterministic");
+    expect(members.map((m) => m.name).sort()).toEqual(made.map((n) => n.name).sort());
+    for (const h of e.hypers ?? []) expect(members.find((m) => m.name === h)?.role).toBe("precision");
+    if (e.deterministic) expect(members.find((m) => m.name === "x")?.role).toBe("value");
   });
 });
 

@@ -76,6 +76,7 @@ describe("sparse regression with a regularized horseshoe", () => {
       "local_scale",
       "slab_variance",
       "standardized",
+      "value",
     ]);
   });
 

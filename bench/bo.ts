@@ -21,6 +21,7 @@ import { fitGp, MarginalLikelihood, packTheta } from "../src/inference/bo/gp.js"
 import { minimize } from "../src/inference/bo/minimize.js";
 import { BRANIN, HARTMANN6, type TestProblem } from "../src/inference/bo/test_functions.js";
 import { createRng } from "../src/runtime/rng/index.js";
+import { cpuSeconds, median } from "./_util.js";
 
 interface Settings {
   seeds: number;
@@ -52,17 +53,6 @@ const SETUPS: Record<string, { problem: TestProblem; budget: number; target: num
   branin: { problem: BRANIN, budget: 40, target: 1e-2, checkpoints: [6, 10, 20, 30, 40] },
   hartmann6: { problem: HARTMANN6, budget: 100, target: 0.1, checkpoints: [14, 25, 50, 75, 100] },
 };
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
-function cpuSeconds(start: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(start);
-  return (u.user + u.system) / 1e6;
-}
 
 function randomSearch(problem: TestProblem, budget: number, seed: number): number[] {
   const rng = createRng(`random-search/${seed}`);

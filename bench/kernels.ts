@@ -18,6 +18,7 @@ import { kronWorkSize } from "../src/kernels/kronecker.js";
 import { plainKernels } from "../src/kernels/plain_set.js";
 import { loadWasmKernels } from "../src/kernels/wasm/wasm_set.js";
 import { type CResult, cReference, cUniformStream, OUT_DIR, writeSpmvInput } from "./_c_reference.js";
+import { median } from "./_util.js";
 
 interface Sizes {
   spmvRows: number;
@@ -57,12 +58,6 @@ interface Row {
   seconds: number;
   flops: number;
   note?: string;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
 /**

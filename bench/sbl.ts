@@ -21,7 +21,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fitSbl } from "../src/inference/em/index.js";
-import type { FitSblOptions, SblProblem } from "../src/inference/em/index.js";
+import type { FitSblOptions } from "../src/inference/em/index.js";
+import { type BenchProblem, sblProblem } from "./_sbl_problems.js";
+import { cpuSeconds, median, parseArgs } from "./_util.js";
 
 type Algo = "em" | "krosbl_am" | "krosbl_svd" | "tipping_faul";
 const ALL_ALGOS: readonly Algo[] = ["em", "krosbl_am", "krosbl_svd", "tipping_faul"];
@@ -46,18 +48,6 @@ interface Entry {
   size: string;
   snr_db: number;
   trial: number;
-}
-
-interface BenchProblem {
-  id: string;
-  x_model: string;
-  size: string;
-  snr_db: number;
-  trial: number;
-  factors: number[][][];
-  y: number[];
-  x_true: number[];
-  noise_var: number;
 }
 
 interface Row {
@@ -95,24 +85,8 @@ function metrics(xhat: Float64Array, x: readonly number[]): { nmse: number; f1: 
   };
 }
 
-function toProblem(p: BenchProblem): SblProblem {
-  return {
-    A: {
-      factors: p.factors.map((F) => ({ rows: F.length, cols: F[0].length, data: Float64Array.from(F.flat()) })),
-    },
-    y: Float64Array.from(p.y),
-    noise: { variance: p.noise_var },
-    prior: "ard",
-  };
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 function solve(algo: Algo, p: BenchProblem): Row {
-  const problem = toProblem(p);
+  const problem = sblProblem(p, "ard");
   const c0 = cpuSeconds();
   const fit = fitSbl(problem, OPTIONS[algo]);
   const cpu = cpuSeconds() - c0;
@@ -131,12 +105,6 @@ function readCsv(path: string): Map<string, Row> {
     out.set(`${f[iId]}|${f[iAlgo]}`, { nmse: +f[iNmse], f1: +f[iF1], srr: +f[iSrr], cpu: +f[iCpu] });
   }
   return out;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -179,21 +147,6 @@ function runPython(dir: string, sizes: readonly string[], algos: readonly Algo[]
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-function parseArgs(args: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith("--")) continue;
-    const key = a.slice(2);
-    const next = args[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      out[key] = next;
-      i++;
-    } else out[key] = true;
-  }
-  return out;
 }
 
 /**

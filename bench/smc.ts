@@ -27,6 +27,7 @@ import {
   type StateSpaceModel,
 } from "../src/inference/smc/index.js";
 import { createRng } from "../src/runtime/rng/index.js";
+import { cpuSeconds, parseArgs } from "./_util.js";
 
 interface SsmData {
   readonly T: number;
@@ -112,11 +113,6 @@ function ssmModel(d: SsmData): StateSpaceModel {
     },
     observation: { logDensity: (x, t) => logNormal(d.y[t], x[0], d.r) },
   };
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
 }
 
 function meanSd(v: number[]): { mean: number; sd: number } {
@@ -205,20 +201,6 @@ function runWebppl(dir: string, seed: number, pmcmc: boolean): { smc?: WebpplSmc
     ...(smc ? { smc: { logZ: Number(smc[1]), cpuMs: Number(smc[2]) } } : {}),
     ...(pm ? { pmcmcCpuMs: Number(pm[1]) } : {}),
   };
-}
-
-function parseArgs(args: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith("--")) continue;
-    const next = args[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      out[a.slice(2)] = next;
-      i++;
-    } else out[a.slice(2)] = true;
-  }
-  return out;
 }
 
 const f = (x: number, d = 3) => x.toFixed(d);

@@ -26,10 +26,12 @@ import { eightSchoolsNoncentered } from "../examples/models/eight_schools.js";
 import { exampleFamilies } from "../examples/models/families.js";
 import { kidiq } from "../examples/models/kidiq.js";
 import { wells } from "../examples/models/wells.js";
-import { type FitSblOptions, fitSbl, type SblProblem } from "../src/inference/em/index.js";
+import { type FitSblOptions, fitSbl } from "../src/inference/em/index.js";
 import { type CompiledModel, compile } from "../src/inference/model/index.js";
 import { type AdviResult, type FitVbOptions, fitAdvi, fitVb, type VbProblem } from "../src/inference/vi/index.js";
 import type { ModelGraph } from "../src/ir/index.js";
+import { type BenchProblem, sblProblem } from "./_sbl_problems.js";
+import { cpuSeconds, median } from "./_util.js";
 
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const PDB = join(SHARED, "posteriordb");
@@ -50,8 +52,7 @@ function flag(args: string[], name: string, fallback: string): string {
 function cpuTimed<T>(run: () => T): { value: T; seconds: number } {
   const start = process.cpuUsage();
   const value = run();
-  const used = process.cpuUsage(start);
-  return { value, seconds: (used.user + used.system) / 1e6 };
+  return { value, seconds: cpuSeconds(start) };
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -149,33 +150,12 @@ async function adviPart(seeds: number, gradSamples: number | undefined): Promise
   console.log(`mean-field acceptance (every quantity within 0.3 sd, every seed): ${allPass ? "PASS" : "FAIL"}`);
 }
 
-interface BenchProblem {
-  id: string;
-  size: string;
-  x_model: string;
-  snr_db: number;
-  trial: number;
-  factors: number[][][];
-  y: number[];
-  x_true: number[];
-  noise_var: number;
-}
-
 const EM_OPTIONS: Record<string, FitSblOptions> = {
   em: { algorithm: "em", initialGamma: 1, pruneThreshold: 1e-3, tolerance: 1e-4, maxIterations: 150 },
   krosbl_am: { algorithm: "krosbl_am", initialGamma: 1, pruneThreshold: 1e-2, tolerance: 1e-4, maxIterations: 150 },
   krosbl_svd: { algorithm: "krosbl_svd", initialGamma: 1, pruneThreshold: 1e-3, tolerance: 1e-4, maxIterations: 150 },
 };
 const VB_OPTIONS: FitVbOptions = { tolerance: 1e-4, maxIterations: 150 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0
-    ? Number.NaN
-    : s.length % 2
-      ? s[(s.length - 1) / 2]
-      : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-}
 
 function sblPart(sizes: string[], trials: number, models: string[]): void {
   console.log("\n=== VB-SBL vs EM-SBL on sbl-bench (known noise; NMSE dB and CPU s) ===");
@@ -265,16 +245,6 @@ function sblPart(sizes: string[], trials: number, models: string[]): void {
       );
     }
   }
-}
-
-function sblProblem(p: BenchProblem, prior: "ard" | "kron"): SblProblem {
-  const factors = p.factors.map((f) => ({ rows: f.length, cols: f[0].length, data: Float64Array.from(f.flat()) }));
-  return {
-    A: { factors },
-    y: Float64Array.from(p.y),
-    noise: { variance: p.noise_var },
-    prior: prior === "ard" ? "ard" : { kind: "kronecker_ard" },
-  };
 }
 
 export default async function main(args: string[]): Promise<void> {

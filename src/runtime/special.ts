@@ -1,7 +1,9 @@
 /**
- * Special functions used by the distribution families: log-gamma, digamma, log-beta and the
- * logistic family (`log1pexp`, `logistic`, `logit`, `logSumExp`). All are scalar, allocation-free
- * and total: they return ±Infinity at poles instead of throwing, and NaN only for NaN input.
+ * Special functions used by the distribution families and the inference backends: log-gamma,
+ * digamma, log-beta, the logistic family (`log1pexp`, `logistic`, `logit`, `logSumExp`) and the
+ * standard normal's density, CDF and erfc (with the Mills-ratio continued fraction behind their
+ * tails). All are scalar, allocation-free and total: they return ±Infinity at poles instead of
+ * throwing, and NaN only for NaN input.
  *
  * Method: lgamma and digamma shift the argument up by the recurrence until it is at least
  * {@link ASYMPTOTIC_FROM}, then use the Stirling / Bernoulli asymptotic series, whose truncation
@@ -260,4 +262,112 @@ export function logAddExp(a: number, b: number): number {
   const max = Math.max(a, b);
   if (max === Number.NEGATIVE_INFINITY || max === Number.POSITIVE_INFINITY) return max;
   return max + log1pexp(Math.min(a, b) - max);
+}
+
+/** 1/√(2π), the standard normal density at 0. */
+const INV_SQRT_TWO_PI = 0.3989422804014327;
+/** √(2/π) = 2φ(0). */
+const SQRT_TWO_OVER_PI = 0.7978845608028654;
+/** 2/√π, the factor of erf's series. */
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+/**
+ * Below this x, erfc uses the power series of erf. The series computes 1 − erf(x), which loses
+ * log₁₀(1/erfc(x)) digits: at most ~1.5 here (erfc(1.5) ≈ 0.034), while above it the continued
+ * fraction is relatively accurate to a few ulps and converges in ≤ ~100 terms.
+ */
+const ERFC_SERIES_TO = 1.5;
+/** Beyond |z| > this, Φ uses the Mills-ratio continued fraction (see {@link normalCdf}). */
+const NORMAL_TAIL_FROM = 2;
+
+/**
+ * b(t) = 1/(t + 2/(t + 3/(t + …))), the tail of Laplace's continued fraction for the normal Mills
+ * ratio: R(t) = Φ(−t)/φ(t) = 1/(t + b(t)). Evaluated by the modified Lentz method (partial
+ * numerators k = 1, 2, 3, …, partial denominators t); all terms are positive, so the recurrences
+ * are stable. It converges in ~110 terms at t = 2 and fewer beyond; b(∞) = 0.
+ *
+ * Why expose b rather than R: quantities such as h(z) = φ(z) + zΦ(z) = φ(t)·R(t)·b(t) (t = −z)
+ * need b itself, and recovering it as 1/R − t would cancel catastrophically for large t.
+ *
+ * @param t - a point ≥ 2 (smaller t converges slowly)
+ * @returns b(t) > 0
+ * @example
+ * ```ts
+ * const t = 5;
+ * normalPdf(t) / (t + millsFraction(t)); // Φ(−5) ≈ 2.866515718791939e-7
+ * ```
+ */
+export function millsFraction(t: number): number {
+  if (t === Number.POSITIVE_INFINITY) return 0;
+  const tiny = 1e-300;
+  let f = tiny;
+  let c = tiny;
+  let d = 0;
+  for (let k = 1; k < 1000; k++) {
+    d = t + k * d;
+    c = t + k / c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 2e-16) break;
+  }
+  return f;
+}
+
+/**
+ * The standard normal density φ(z) = e^(−z²/2)/√(2π).
+ *
+ * @example
+ * ```ts
+ * normalPdf(0); // 0.3989422804014327
+ * ```
+ */
+export function normalPdf(z: number): number {
+  return INV_SQRT_TWO_PI * Math.exp(-0.5 * z * z);
+}
+
+/**
+ * The complementary error function erfc(x) = 1 − erf(x), relatively accurate to ~1e-15 for
+ * x ≥ 0 (and absolutely for x < 0, as 2 − erfc(−x)). Below x = 1.5 it sums the all-positive
+ * series erf(x) = (2/√π)·e^(−x²)·Σ 2ⁿx^(2n+1)/(1·3·…·(2n+1)); above, it uses the Mills-ratio
+ * continued fraction, erfc(x) = √(2/π)·e^(−x²)/(t + b(t)) with t = √2·x (see
+ * {@link millsFraction}), so the upper tail keeps full relative accuracy down to underflow.
+ *
+ * @example
+ * ```ts
+ * erfc(1); // 0.15729920705028513
+ * ```
+ */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x < ERFC_SERIES_TO) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= (2 * x2) / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return 1 - TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+  }
+  const t = Math.SQRT2 * x;
+  return (SQRT_TWO_OVER_PI * Math.exp(-x * x)) / (t + millsFraction(t));
+}
+
+/**
+ * The standard normal CDF Φ(z), with full relative accuracy in the lower tail and full absolute
+ * accuracy everywhere: φ(z)/(t + b(t)) for z = −t < −2, 1 − (the same at t = z) for z > 2, and
+ * ½·erfc(−z/√2) in between, where erfc's series is relatively accurate (|z|/√2 < 1.5).
+ *
+ * @example
+ * ```ts
+ * normalCdf(1.959963984540054); // 0.975
+ * normalCdf(-30); // ≈ 4.906713927148e-198, with full relative accuracy
+ * ```
+ */
+export function normalCdf(z: number): number {
+  if (z < -NORMAL_TAIL_FROM) return normalPdf(z) / (-z + millsFraction(-z));
+  if (z > NORMAL_TAIL_FROM) return 1 - normalPdf(z) / (z + millsFraction(z));
+  return 0.5 * erfc(-z / Math.SQRT2);
 }

@@ -3,23 +3,13 @@ import { Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import { dkronmv, kronWorkSize, zkronmv, zkronWorkSize } from "../../src/kernels/kronecker.js";
 import type { KernelSet } from "../../src/kernels/kernel_set.js";
+import { mulberry32 } from "../helpers/random.js";
 
 // Every product is compared with the explicitly formed Kronecker product applied to x. Each
 // output is a sum of at most 4⁴ = 256 products of ≤ 5 factors, so any evaluation order is within
 // ~(256 + 5)·2⁻⁵³·Σ|terms| ≈ 3e-14·Σ|terms| of the exact value; 1e-12·Σ|terms| (Σ|terms| from
 // the product of the absolute factors and |x|) leaves room for that and nothing else.
 const RTOL = 1e-12;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A dense row-major matrix; complex ones are interleaved (2·rows·cols numbers). */
 interface Dense {

@@ -15,6 +15,7 @@ import {
   dcsrmvT,
   dcsrmvTOffset,
 } from "../../src/kernels/sparse.js";
+import { mulberry32 } from "../helpers/random.js";
 
 // Every product is checked against a dense reference built from the same (row, col, value)
 // triples. Tolerance: each output is a sum of at most ~40 products, so the rounding error of any
@@ -32,18 +33,6 @@ interface Sparse {
   M: number;
   N: number;
   entries: readonly Entry[];
-}
-
-/** Deterministic filler so vectors can be as long as a property needs without huge counterexamples. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const value = fc.double({ min: -8, max: 8, noNaN: true, noDefaultInfinity: true });

@@ -4,6 +4,7 @@ import type { KernelSet, Transpose, Uplo } from "../../src/kernels/kernel_set.js
 import { kronWorkSize } from "../../src/kernels/kronecker.js";
 import { plainKernels } from "../../src/kernels/plain_set.js";
 import { kernelsWasmBytes, loadWasmKernels } from "../../src/kernels/wasm/wasm_set.js";
+import { mulberry32 } from "../helpers/random.js";
 
 // One battery of property tests, run against BOTH kernel sets: each random problem is solved by a
 // naive loop written here and by the set; for the wasm set the operands are placed at random
@@ -20,17 +21,6 @@ const loaded = loadWasmKernels();
 if (!loaded) throw new Error("wasm kernels failed to load: Node 20 supports WebAssembly SIMD and shared memory");
 const wasm = loaded.kernels;
 const arena = loaded.arena;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Arrays of one test case: in the arena or not (decided per operand), released afterwards. */
 class Placement {

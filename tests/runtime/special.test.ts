@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   digamma,
   EULER_GAMMA,
+  erfc,
   HALF_LN_TWO_PI,
   LN_PI,
   LN_TWO_PI,
@@ -13,6 +14,9 @@ import {
   logistic,
   logit,
   logSumExp,
+  millsFraction,
+  normalCdf,
+  normalPdf,
 } from "../../src/runtime/special.js";
 import fixtures from "../fixtures/special/special.json" with { type: "json" };
 
@@ -151,5 +155,56 @@ describe("logistic family", () => {
     }
     expect(logAddExp(Number.NEGATIVE_INFINITY, 3)).toBe(3);
     expect(logAddExp(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe("standard normal functions", () => {
+  it("erfc matches reference values across the series/continued-fraction switch", () => {
+    // Reference values: erfc from high-precision tables (Abramowitz & Stegun 7.1, DLMF).
+    const cases: [number, number][] = [
+      [0, 1],
+      [0.5, 0.4795001221869535],
+      [1, 0.15729920705028513],
+      [2, 0.004677734981047266],
+      [3, 2.209049699858544e-5],
+      [5, 1.5374597944280349e-12],
+      [10, 2.088487583762545e-45],
+      [-1, 1.8427007929497148],
+    ];
+    for (const [x, y] of cases) expect(Math.abs(erfc(x) / y - 1)).toBeLessThan(1e-12);
+    expect(erfc(Number.NaN)).toBeNaN();
+  });
+
+  it("erfc keeps full relative accuracy between the series and the continued fraction", () => {
+    // mpmath at 40 digits, rounded to the nearest double. The series' 1 − erf form would lose log₁₀(1/erfc) digits here (up to
+    // ~3 at x = 2.4, i.e. ~1e-13 relative); the continued fraction keeps a few ulps.
+    const cases: [number, number][] = [
+      [1.2, 0.08968602177036462],
+      [1.6, 0.023651616655355992],
+      [2, 0.004677734981047266],
+      [2.2, 0.0018628462979818914],
+      [2.4, 0.0006885138966450786],
+      [4, 1.541725790028002e-8],
+      [20, 5.395865611607901e-176],
+    ];
+    for (const [x, y] of cases) expect(Math.abs(erfc(x) / y - 1), `erfc(${x})`).toBeLessThan(4e-15);
+  });
+
+  it("Φ agrees with erfc, is exact at the infinities and uses b(t) in the tails", () => {
+    for (const z of [-1.5, -0.3, 0, 0.7, 1.9]) expect(normalCdf(z)).toBe(0.5 * erfc(-z / Math.SQRT2));
+    for (const z of [-2.5, -8, -30]) {
+      // Lower tail: Φ(z) = φ(z)·R(−z) = φ(z)/(t + b(t)), compared with erfc's own tail form. The
+      // rounding of z/√2 (relative ε) moves e^(−x²) by a relative 2x²ε = z²ε, hence the budget.
+      expect(Math.abs(normalCdf(z) / (0.5 * erfc(-z / Math.SQRT2)) - 1)).toBeLessThan((8 + z * z) * Number.EPSILON);
+      expect(normalCdf(z)).toBe(normalPdf(z) / (-z + millsFraction(-z)));
+    }
+    expect(normalCdf(Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(normalCdf(Number.POSITIVE_INFINITY)).toBe(1);
+    expect(erfc(Number.POSITIVE_INFINITY)).toBe(0);
+    expect(erfc(Number.NEGATIVE_INFINITY)).toBe(2);
+    expect(normalCdf(Number.NaN)).toBeNaN();
+    // b(t) → 1/t as t → ∞ (R(t) ≈ 1/t − 1/t³), and b(∞) = 0.
+    expect(millsFraction(1e8) * 1e8).toBeCloseTo(1, 12);
+    expect(millsFraction(Number.POSITIVE_INFINITY)).toBe(0);
   });
 });

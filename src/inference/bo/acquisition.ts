@@ -35,11 +35,10 @@ import {
   logExpectedPositivePartGrad,
   logNormalCdf,
   logNormalCdfGrad,
-  normalPdf,
-  standardNormalCdf,
 } from "./gaussian_tail.js";
 import type { GpPosterior, PointWorkspace } from "./gp.js";
-import { Lbfgs } from "./lbfgs.js";
+import { Lbfgs } from "../../runtime/optim/index.js";
+import { normalCdf, normalPdf } from "../../runtime/special.js";
 
 /**
  * The acquisitions: `'log_ei'` (default), `'ei'`, `'pi'`, `'ucb'` and `'kg'`.
@@ -133,7 +132,7 @@ export function logExpectedImprovement(mean: number, sd: number, best: number): 
 export function probabilityOfImprovement(mean: number, sd: number, best: number, xi = 0): number {
   checkSd("probabilityOfImprovement()", sd);
   if (sd === 0) return mean < best - xi ? 1 : 0;
-  return standardNormalCdf((best - xi - mean) / sd);
+  return normalCdf((best - xi - mean) / sd);
 }
 
 /**
@@ -269,7 +268,7 @@ export class LinesMaximum {
         const pdf = normalPdf(c);
         gradB[hi] += pdf;
         gradB[lo] -= pdf;
-        const tail = (c > 0 ? 1 : c < 0 ? -1 : 0) * standardNormalCdf(-abs);
+        const tail = (c > 0 ? 1 : c < 0 ? -1 : 0) * normalCdf(-abs);
         gradA[lo] -= tail;
         gradA[hi] += tail;
       }
@@ -412,7 +411,7 @@ class AnalyticAcquisition implements AcquisitionFunction {
         return Math.log(sd) + logExpectedPositivePart(z);
       }
       case "ei":
-        this.cMean = -standardNormalCdf(z);
+        this.cMean = -normalCdf(z);
         this.cSd = normalPdf(z);
         return sd * expectedPositivePart(z);
       case "pi": {

@@ -35,7 +35,7 @@ import {
   fillCrossCovariance,
   kernelCode,
 } from "./covariance.js";
-import { Lbfgs } from "./lbfgs.js";
+import { Lbfgs } from "../../runtime/optim/index.js";
 
 /**
  * The hyper-parameters of a fitted GP, on the internal scale: length-scales in units of the

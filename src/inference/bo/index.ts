@@ -29,8 +29,6 @@ export {
   logExpectedPositivePartGrad,
   logNormalCdf,
   logNormalCdfGrad,
-  normalPdf,
-  standardNormalCdf,
 } from "./gaussian_tail.js";
 export {
   conditionGp,
@@ -57,7 +55,6 @@ export {
   type ObjectiveInfo,
   type ResolvedBoChoices,
 } from "./kernel.js";
-export { Lbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsStatus, type ObjectiveWithGradient } from "./lbfgs.js";
 export { AcquisitionMaximizer, type MaximizeOptions, type MaximizeResult } from "./maximize.js";
 export { type MinimizeOptions, type MinimizeResult, minimize } from "./minimize.js";
 export { BRANIN, branin, HARTMANN6, hartmann6, type TestProblem } from "./test_functions.js";

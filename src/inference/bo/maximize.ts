@@ -9,7 +9,7 @@
 import type { Rng } from "../../core/rng.js";
 import type { AcquisitionFunction } from "./acquisition.js";
 import { latinHypercube, uniformPoints } from "./design.js";
-import { Lbfgs } from "./lbfgs.js";
+import { Lbfgs } from "../../runtime/optim/index.js";
 
 /**
  * Budgets of {@link AcquisitionMaximizer.maximize}.

@@ -1,65 +1,4 @@
-import { lbeta } from "../../runtime/special.js";
-
-const SQRT_PI = Math.sqrt(Math.PI);
-const SQRT_TWO = Math.SQRT2;
-const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
-
-/**
- * The complementary error function erfc(x) = 1 − erf(x) to near machine precision, with full
- * relative accuracy in the upper tail. Small |x| uses the all-positive series
- * erf(x) = (2/√π)·e^(−x²)·Σ 2ⁿx^(2n+1)/(1·3·…·(2n+1)) (no cancellation); x ≥ 2.5 uses the
- * Laplace continued fraction erfc(x) = e^(−x²)/√π · 1/(x + ½/(x + 1/(x + (3/2)/(x + …)))).
- *
- * @example
- * ```ts
- * erfc(1); // 0.15729920705028513
- * ```
- */
-export function erfc(x: number): number {
-  if (Number.isNaN(x)) return Number.NaN;
-  if (x < 0) return 2 - erfc(-x);
-  if (x > 27) return 0;
-  if (x < 2.5) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return 1 - (2 / SQRT_PI) * Math.exp(-x2) * sum;
-  }
-  // Modified Lentz evaluation of the continued fraction x + (1/2)/(x + 1/(x + (3/2)/(x + …))).
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2;
-    d = x + a * d;
-    d = d === 0 ? tiny : d;
-    c = x + a / c;
-    c = c === 0 ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (SQRT_PI * f);
-}
-
-/**
- * The standard normal CDF Φ(x), accurate in relative terms in both tails.
- *
- * @example
- * ```ts
- * normalCdf(1.959963984540054); // 0.975
- * ```
- */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / SQRT_TWO);
-}
+import { lbeta, normalCdf, normalPdf } from "../../runtime/special.js";
 
 // Acklam's rational approximation of Φ⁻¹ (relative error < 1.2·10⁻⁹): central region
 // coefficients A/B for |p − ½| ≤ ½ − P_LOW, tail coefficients C/D in √(−2 log p).
@@ -105,8 +44,7 @@ export function normalQuantile(p: number): number {
       (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
   }
   for (let k = 0; k < 5; k++) {
-    const density = INV_SQRT_TWO_PI * Math.exp(-0.5 * x * x);
-    const u = (normalCdf(x) - p) / density;
+    const u = (normalCdf(x) - p) / normalPdf(x);
     // Halley: x ← x − u/(1 + x·u/2), using φ'(x) = −x·φ(x).
     const step = u / (1 + 0.5 * x * u);
     x -= step;

@@ -5,7 +5,7 @@
  * @module inference/diagnostics
  */
 export { autocovariance } from "./autocovariance.js";
-export { betaQuantile, erfc, incompleteBeta, normalCdf, normalQuantile } from "./distribution_functions.js";
+export { betaQuantile, incompleteBeta, normalQuantile } from "./distribution_functions.js";
 export {
   type ChainDraws,
   checkChains,

@@ -7,7 +7,7 @@
 import type { Rng } from "../../core/rng.js";
 import type { DensityModel } from "../model/density_model.js";
 import { type ChainResult, runChainWithStream, type SampleOptions, type SampleProgress } from "./sample.js";
-import { buildTransferable, type TransferableModel } from "./source.js";
+import { buildTransferable, type TransferableModel } from "../model_source.js";
 
 /**
  * One chain as sent to a worker: the run's key (chains of one run share the rebuilt model), the

@@ -55,8 +55,9 @@ export {
   resolveFamilies,
   resolveModel,
   type TransferableModel,
+  type TransferHints,
   toTransferable,
-} from "./source.js";
+} from "../model_source.js";
 export {
   createNutsTrajectory,
   createStaticTrajectory,

@@ -7,7 +7,7 @@ import { createRng, splitSeed } from "../../runtime/rng/index.js";
 import { compile } from "../model/compile.js";
 import type { ModelData } from "../model/data.js";
 import type { McmcResult } from "./sample.js";
-import { type FamiliesSource, isModelGraph, resolveFamilies } from "./source.js";
+import { type FamiliesSource, isModelGraph, resolveFamilies } from "../model_source.js";
 
 /**
  * Options of {@link posteriorPredictive}.

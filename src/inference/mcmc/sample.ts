@@ -25,7 +25,7 @@ import {
   resolveModel,
   type TransferableModel,
   toTransferable,
-} from "./source.js";
+} from "../model_source.js";
 import type { HmcKernel, HmcState, TransitionInfo } from "./types.js";
 
 // The worker task module sits next to this file, with this file's extension (TypeScript source

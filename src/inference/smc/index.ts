@@ -66,4 +66,4 @@ export type {
   StateSpaceModel,
   StateTransition,
 } from "./types.js";
-export { AliasTable, effectiveSampleSize, logSumExp, normalizeLogWeights, sampleLogCategorical } from "./weights.js";
+export { AliasTable, effectiveSampleSize, normalizeLogWeights, sampleLogCategorical } from "./weights.js";

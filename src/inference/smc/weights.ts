@@ -1,24 +1,6 @@
 import type { Rng } from "../../core/rng.js";
 
 /**
- * log Σᵢ exp(xᵢ) over the first `n` entries, shifted by the maximum so that no term overflows.
- * `-Infinity` when every entry is `-Infinity` (or n = 0).
- *
- * @example
- * ```ts
- * logSumExp(new Float64Array([1000, 1000])); // 1000 + log 2
- * ```
- */
-export function logSumExp(x: Float64Array, n: number = x.length): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) if (x[i] > max) max = x[i];
-  if (max === Number.NEGATIVE_INFINITY || Number.isNaN(max)) return max;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(x[i] - max);
-  return max + Math.log(sum);
-}
-
-/**
  * Writes the normalised weights Wᵢ = exp(ℓᵢ − log Σⱼ exp ℓⱼ) of the first `n` log weights into
  * `out` and returns log Σⱼ exp ℓⱼ. When every ℓᵢ is `-Infinity` it writes zeros and returns
  * `-Infinity`; callers decide how to report that.

@@ -7,6 +7,7 @@
  */
 import { DomainError, describeValue } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
+import { Lbfgs } from "../../runtime/optim/index.js";
 import { createRng } from "../../runtime/rng/index.js";
 import { LN_TWO_PI } from "../../runtime/special.js";
 import { findInitialPosition } from "../mcmc/init.js";
@@ -28,7 +29,6 @@ import {
   type VariationalDraws,
 } from "./approximation.js";
 import { type ConvergenceReason, RelativeElboRule } from "./convergence.js";
-import { lbfgsPath } from "./lbfgs.js";
 import { psis, resampleIndices } from "./psis.js";
 
 /**
@@ -606,17 +606,27 @@ export function initialApproximation(
   maxIterations: number,
 ): { position: Float64Array; scales: Float64Array } {
   const candidates: Float64Array[] = [start.slice()];
-  let nextRecord = 1;
-  const path = lbfgsPath((x, g) => model.logDensityAndGrad(x, g), start, {
-    maxIterations,
-    onIterate(k, x) {
-      if (k === nextRecord) {
-        candidates.push(x.slice());
-        nextRecord *= 2;
-      }
-    },
-  });
-  if (path.iterations > 0 && path.iterations !== nextRecord / 2) candidates.push(path.position);
+  // A start outside the finite region has no path (the ELBO check downstream reports it), and a
+  // model without latents has nothing to optimise.
+  if (start.length > 0 && start.every(Number.isFinite)) {
+    let nextRecord = 1;
+    const negativeLogDensity = (x: Float64Array, g: Float64Array): number => {
+      const lp = model.logDensityAndGrad(x, g);
+      for (let i = 0; i < g.length; i++) g[i] = -g[i];
+      return -lp;
+    };
+    const path = new Lbfgs(start.length, 6).minimize(negativeLogDensity, start, {
+      maxIterations,
+      gradientTolerance: 1e-8,
+      onIterate(k, x) {
+        if (k === nextRecord) {
+          candidates.push(x.slice());
+          nextRecord *= 2;
+        }
+      },
+    });
+    if (path.numIterations > 0 && path.numIterations !== nextRecord / 2) candidates.push(path.x);
+  }
   let best = { position: start, scales: curvatureScales(model, start), elbo: Number.NEGATIVE_INFINITY };
   for (const x of candidates) {
     const scales = curvatureScales(model, x);

@@ -37,9 +37,25 @@ export {
   initialApproximation,
 } from "./fit_advi.js";
 export { type FitVbOptions, fitVb, type VbResult } from "./fit_vb.js";
-export { type LbfgsOptions, type LbfgsResult, lbfgsPath } from "./lbfgs.js";
+export {
+  type FitAdviInWorkerOptions,
+  type FitVbInWorkerOptions,
+  fitAdviInWorker,
+  fitVbInWorker,
+  type WorkerRunOptions,
+} from "./in_worker.js";
 export { createMinibatch, type MinibatchDensity, type MinibatchSpec } from "./minibatch.js";
 export { fitGeneralizedPareto, type GeneralizedPareto, type PsisResult, psis, resampleIndices } from "./psis.js";
+export {
+  type AdviResultData,
+  adviResultFromData,
+  adviResultToData,
+  type DictionaryData,
+  type DrawsData,
+  type VbProblemData,
+  vbProblemFromData,
+  vbProblemToData,
+} from "./transfer.js";
 export {
   allocateMoments,
   denseSolver,
@@ -60,3 +76,4 @@ export {
   type VbProblem,
   type VbState,
 } from "./vb_sbl.js";
+export type { ElboProgress } from "./worker_task.js";

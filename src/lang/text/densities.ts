@@ -13,32 +13,7 @@ import { ModelError } from "../../core/errors.js";
 import type { SourceSpan } from "../../core/span.js";
 import { binary, call, constant, constantValue, neg } from "../../ir/expr.js";
 import type { Expr } from "../../ir/types.js";
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-const LOG_PI = Math.log(Math.PI);
-
-/** Lanczos coefficients (g = 7, n = 9): log Γ to about 1e-15 relative for x > 0. */
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/**
- * log Γ(x) for x > 0 (reflection handles 0 < x < 0.5).
- *
- * @example
- * ```ts
- * logGamma(5); // log 24 = 3.1780538303479458
- * ```
- */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
+import { HALF_LN_TWO_PI, LN_PI, lbeta, lgamma } from "../../runtime/special.js";
 
 /** What an expansion receives: the value and the arguments by parameter name. */
 type Build = (x: Expr, p: Readonly<Record<string, Expr>>, s: SourceSpan | undefined) => Expr;
@@ -81,13 +56,13 @@ function constantArg(family: string, param: string, e: Expr, s: SourceSpan | und
 /** −½((x − μ)/σ)² − log σ − ½ log 2π */
 const normalBuild: Build = (x, p, s) => {
   const z = div(sub(x, p.loc!, s), p.scale!, s);
-  return sub(sub(mul(c(-0.5, s), binary("pow", z, c(2, s), s), s), log(p.scale!, s), s), c(HALF_LOG_TWO_PI, s), s);
+  return sub(sub(mul(c(-0.5, s), binary("pow", z, c(2, s), s), s), log(p.scale!, s), s), c(HALF_LN_TWO_PI, s), s);
 };
 
 /** −log π − log σ − log1p(((x − μ)/σ)²) */
 const cauchyBuild: Build = (x, p, s) => {
   const z = div(sub(x, p.loc!, s), p.scale!, s);
-  return sub(neg(add(c(LOG_PI, s), log(p.scale!, s), s), s), call("log1p", binary("pow", z, c(2, s), s), s), s);
+  return sub(neg(add(c(LN_PI, s), log(p.scale!, s), s), s), call("log1p", binary("pow", z, c(2, s), s), s), s);
 };
 
 const EXPANSIONS: readonly DensityExpansion[] = [
@@ -133,7 +108,7 @@ const EXPANSIONS: readonly DensityExpansion[] = [
     params: ["df", "loc", "scale"],
     build: (x, p, s) => {
       const nu = constantArg("student_t", "df", p.df!, s);
-      const k = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
+      const k = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
       const z = div(sub(x, p.loc!, s), p.scale!, s);
       const tail = mul(c((nu + 1) / 2, s), call("log1p", div(binary("pow", z, c(2, s), s), c(nu, s), s), s), s);
       return sub(sub(c(k, s), log(p.scale!, s), s), tail, s);
@@ -144,7 +119,7 @@ const EXPANSIONS: readonly DensityExpansion[] = [
     params: ["shape", "rate"],
     build: (x, p, s) => {
       const a = constantArg("gamma", "shape", p.shape!, s);
-      const head = sub(mul(c(a, s), log(p.rate!, s), s), c(logGamma(a), s), s);
+      const head = sub(mul(c(a, s), log(p.rate!, s), s), c(lgamma(a), s), s);
       return sub(add(head, mul(c(a - 1, s), log(x, s), s), s), mul(p.rate!, x, s), s);
     },
   },
@@ -154,10 +129,9 @@ const EXPANSIONS: readonly DensityExpansion[] = [
     build: (x, p, s) => {
       const a = constantArg("beta", "alpha", p.alpha!, s);
       const b = constantArg("beta", "beta", p.beta!, s);
-      const logBeta = logGamma(a) + logGamma(b) - logGamma(a + b);
       return sub(
         add(mul(c(a - 1, s), log(x, s), s), mul(c(b - 1, s), call("log1p", neg(x, s), s), s), s),
-        c(logBeta, s),
+        c(lbeta(a, b), s),
         s,
       );
     },

@@ -7,7 +7,7 @@ import { ShapeError } from "../../core/errors.js";
 import { zkronmv, zkronWorkSize } from "../../kernels/kronecker.js";
 import type { ComplexLinearOperator } from "../linear_operator.js";
 import { ComplexDenseOperator } from "./complex_dense_operator.js";
-import { checkLength, type NestedRows } from "./validate.js";
+import { checkLength, kronVectorInto, type NestedRows } from "./validate.js";
 
 /**
  * A complex factor given by its real and imaginary parts (nested rows; `im` defaults to 0).
@@ -146,17 +146,7 @@ export class ComplexKroneckerOperator implements ComplexLinearOperator {
    */
   diagGram(out: Float64Array): void {
     checkLength("ComplexKroneckerOperator.diagGram", "out", out, this.cols, "the number of columns");
-    if (out.length === 0) return;
-    out[0] = 1;
-    let size = 1;
-    for (const g of this.factorGrams) {
-      const c = g.length;
-      for (let i = size - 1; i >= 0; i--) {
-        const v = out[i];
-        for (let j = c - 1; j >= 0; j--) out[i * c + j] = v * g[j];
-      }
-      size *= c;
-    }
+    kronVectorInto(out, this.factorGrams);
   }
 
   /**

@@ -10,7 +10,7 @@ import type { LinearOperator } from "../linear_operator.js";
 import { asLinearOperator, type OperatorLike } from "./as_linear_operator.js";
 import { DenseOperator } from "./dense_operator.js";
 import { ownedFloat64 } from "./kernel_memory.js";
-import { blendInto, checkLength, scaleVector } from "./validate.js";
+import { blendInto, checkLength, kronVectorInto, scaleVector } from "./validate.js";
 
 /**
  * (A₁ ⊗ … ⊗ A_K)·x without forming the product: the operator stores only its factors plus work
@@ -158,19 +158,7 @@ export class KroneckerOperator implements LinearOperator {
    */
   diagGram(out: Float64Array): void {
     checkLength("KroneckerOperator.diagGram", "out", out, this.cols, "the number of columns");
-    if (out.length === 0) return;
-    // Expand in place from the back: entry i of the current prefix product spreads over
-    // [i·c, (i+1)·c), which never overwrites an entry < i that is still to be read.
-    out[0] = 1;
-    let size = 1;
-    for (const g of this.factorGrams) {
-      const c = g.length;
-      for (let i = size - 1; i >= 0; i--) {
-        const v = out[i];
-        for (let j = c - 1; j >= 0; j--) out[i * c + j] = v * g[j];
-      }
-      size *= c;
-    }
+    kronVectorInto(out, this.factorGrams);
   }
 
   /**

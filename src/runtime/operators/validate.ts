@@ -279,6 +279,32 @@ export function blendInto(n: number, alpha: number, src: Float64Array, beta: num
 }
 
 /**
+ * out = v₁ ⊗ … ⊗ v_K, the Kronecker product of vectors (out.length = Π|vₖ|; nothing is written
+ * when it is 0). The Kronecker operators use it for diag(Gram) = ⊗ diag(AₖᴴAₖ). It expands in
+ * place from the back: entry i of the current prefix product spreads over [i·c, (i+1)·c), which
+ * never overwrites an entry < i that is still to be read, so no scratch is needed.
+ *
+ * @example
+ * ```ts
+ * const out = new Float64Array(4);
+ * kronVectorInto(out, [Float64Array.of(1, 2), Float64Array.of(3, 4)]); // [3, 4, 6, 8]
+ * ```
+ */
+export function kronVectorInto(out: Float64Array, factors: readonly Float64Array[]): void {
+  if (out.length === 0) return;
+  out[0] = 1;
+  let size = 1;
+  for (const g of factors) {
+    const c = g.length;
+    for (let i = size - 1; i >= 0; i--) {
+      const v = out[i];
+      for (let j = c - 1; j >= 0; j--) out[i * c + j] = v * g[j];
+    }
+    size *= c;
+  }
+}
+
+/**
  * Renders a number with three significant digits for error messages (`-0.00214`, `1e-12`).
  *
  * @example

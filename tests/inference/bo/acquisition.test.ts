@@ -14,6 +14,7 @@ import {
 import { conditionGp } from "../../../src/inference/bo/gp.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
 import { referenceMean, referencePosterior } from "./reference.js";
+import { centralDifference } from "../../helpers/finite_differences.js";
 
 const SQRT2 = Math.SQRT2;
 /** Φ and φ through mathjs's erf: an implementation independent of gaussian_tail.ts. */
@@ -146,12 +147,7 @@ describe("expected maximum of lines (the KG kernel)", () => {
         [a, lines.gradA],
         [b, lines.gradB],
       ] as const) {
-        const plus = Float64Array.from(arr);
-        const minus = Float64Array.from(arr);
-        plus[j] += h;
-        minus[j] -= h;
-        const fd =
-          arr === a ? (value(plus, b) - value(minus, b)) / (2 * h) : (value(a, plus) - value(a, minus)) / (2 * h);
+        const fd = centralDifference((t) => (arr === a ? value(t, b) : value(a, t)), arr, j, h);
         expect(Math.abs(grad[j] - fd)).toBeLessThan(1e-8);
       }
     }
@@ -229,11 +225,7 @@ describe("acquisition gradients through a GP posterior", () => {
         const v = acquisition.evaluate(x, grad);
         const h = 1e-6;
         for (let j = 0; j < 2; j++) {
-          const plus = Float64Array.from(x);
-          const minus = Float64Array.from(x);
-          plus[j] += h;
-          minus[j] -= h;
-          const fd = (acquisition.evaluate(plus) - acquisition.evaluate(minus)) / (2 * h);
+          const fd = centralDifference((t) => acquisition.evaluate(t), x, j, h);
           expect(Math.abs(grad[j] - fd), `${kind} at ${Array.from(x)} coordinate ${j}`).toBeLessThan(
             1e-5 * Math.max(1, Math.abs(fd), Math.abs(v)),
           );

@@ -3,6 +3,7 @@ import { COVARIANCE_KERNELS, correlation, correlationSlope } from "../../../src/
 import { conditionGp, fitGp, MarginalLikelihood, packTheta } from "../../../src/inference/bo/gp.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
 import { referenceKernel, referencePosterior } from "./reference.js";
+import { centralDifference } from "../../helpers/finite_differences.js";
 
 function randomPoints(seed: number, n: number, d: number): number[][] {
   const rng = createRng(seed);
@@ -143,11 +144,7 @@ describe("marginal likelihood", () => {
         let scale = 0;
         for (const g of grad) scale = Math.max(scale, Math.abs(g));
         for (let j = 0; j < ml.dimension; j++) {
-          const plus = Float64Array.from(theta);
-          const minus = Float64Array.from(theta);
-          plus[j] += h;
-          minus[j] -= h;
-          const fd = (ml.evaluate(plus) - ml.evaluate(minus)) / (2 * h);
+          const fd = centralDifference((t) => ml.evaluate(t), theta, j, h);
           expect(Math.abs(grad[j] - fd) / Math.max(Math.abs(fd), 1e-3 * scale), `component ${j}`).toBeLessThan(1e-6);
         }
       });
@@ -164,11 +161,7 @@ describe("marginal likelihood", () => {
     ml.evaluate(theta, grad);
     const h = 1e-5;
     for (let j = 0; j < 4; j++) {
-      const plus = Float64Array.from(theta);
-      const minus = Float64Array.from(theta);
-      plus[j] += h;
-      minus[j] -= h;
-      const fd = (ml.evaluate(plus) - ml.evaluate(minus)) / (2 * h);
+      const fd = centralDifference((t) => ml.evaluate(t), theta, j, h);
       expect(Math.abs(grad[j] - fd) / Math.max(Math.abs(fd), 1), `component ${j}`).toBeLessThan(1e-6);
     }
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { normalCdf } from "../../../src/inference/diagnostics/distribution_functions.js";
 import { foldDraws, quantile, rankNormalize, splitChains } from "../../../src/inference/diagnostics/draws.js";
 import { countFlags, countSaturated, ebfmi } from "../../../src/inference/diagnostics/sampler.js";
 import { diagnose, summarize, summary } from "../../../src/inference/diagnostics/summary.js";
 import { type McmcResult, sample } from "../../../src/inference/mcmc/sample.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
+import { normalCdf } from "../../../src/runtime/special.js";
 import { diagonalGaussianModel, realLayout } from "../mcmc/models.js";
 
 describe("draw transforms", () => {

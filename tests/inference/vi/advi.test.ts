@@ -4,7 +4,6 @@ import { buildKernel } from "../../../src/inference/vi/advi.js";
 import { summarizeDraws, variableDraws } from "../../../src/inference/vi/approximation.js";
 import { RelativeElboRule } from "../../../src/inference/vi/convergence.js";
 import { fitAdvi } from "../../../src/inference/vi/fit_advi.js";
-import { lbfgsPath } from "../../../src/inference/vi/lbfgs.js";
 import { createMinibatch } from "../../../src/inference/vi/minibatch.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
 import { gaussianModel, handModel, layoutOf, logisticData, logisticModel, normalScaleModel } from "./models.js";
@@ -282,25 +281,6 @@ describe("minibatching", () => {
       );
     }
     expect(() => createMinibatch({ ...minibatchSpec(500) })).toThrow(/batchSize/);
-  });
-});
-
-describe("L-BFGS path", () => {
-  it("finds the mode of an ill-conditioned quadratic", () => {
-    // Condition number 10⁴.
-    const scales = [1, 10, 100];
-    const f = (x: Float64Array, g: Float64Array) => {
-      let lp = 0;
-      for (let i = 0; i < 3; i++) {
-        const r = (x[i] - i) / scales[i];
-        lp -= 0.5 * r * r;
-        g[i] = -r / scales[i];
-      }
-      return lp;
-    };
-    const path = lbfgsPath(f, Float64Array.of(5, 5, 5));
-    expect(path.converged).toBe(true);
-    for (let i = 0; i < 3; i++) expect(path.position[i]).toBeCloseTo(i, 4);
   });
 });
 

@@ -11,20 +11,11 @@ import { Matrix } from "ml-matrix";
 import { expect } from "vitest";
 import { ShapeError } from "../../../src/core/errors.js";
 import type { LinearOperator } from "../../../src/runtime/linear_operator.js";
+import { mulberry32 } from "../../helpers/random.js";
 
 export const RTOL = 1e-12;
 
-/** Deterministic uniform [0, 1) stream (mulberry32), so vectors of any length stay reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../../helpers/random.js";
 
 /** n uniform values in [-1, 1). */
 export function randomVector(rand: () => number, n: number): Float64Array {

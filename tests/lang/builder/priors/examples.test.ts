@@ -9,6 +9,7 @@ import { sparseRegression, syntheticSparseRegressionData } from "../../../../exa
 import { type CompiledModel, compile } from "../../../../src/inference/model/index.js";
 import { type McmcResult, sample } from "../../../../src/inference/mcmc/index.js";
 import { createRng } from "../../../../src/runtime/rng/index.js";
+import { centralDifference } from "../../../helpers/finite_differences.js";
 
 /*
  * The sparse-prior examples at tiny size: each compiles with its synthetic data, has finite
@@ -31,13 +32,7 @@ function gradientError(model: CompiledModel, seed: number): number {
     model.logDensityAndGrad(theta, grad);
     for (let i = 0; i < theta.length; i++) {
       const h = 1e-5 * Math.max(1, Math.abs(theta[i]!));
-      const save = theta[i]!;
-      theta[i] = save + h;
-      const up = model.logDensity(theta);
-      theta[i] = save - h;
-      const down = model.logDensity(theta);
-      theta[i] = save;
-      const fd = (up - down) / (2 * h);
+      const fd = centralDifference((t) => model.logDensity(t), theta, i, h);
       worst = Math.max(worst, Math.abs(fd - grad[i]!) / Math.max(1, Math.abs(fd)));
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Lbfgs, type ObjectiveWithGradient } from "../../../src/inference/bo/lbfgs.js";
+import { Lbfgs, type ObjectiveWithGradient } from "../../../src/runtime/optim/lbfgs.js";
 
 const rosenbrock: ObjectiveWithGradient = (x, g) => {
   let f = 0;
@@ -98,5 +98,55 @@ describe("L-BFGS", () => {
       lbfgs.minimize(rosenbrock, Float64Array.of(0, 0), { lower: Float64Array.of(1, 0), upper: Float64Array.of(0, 1) }),
     ).toThrow(/bounds of variable 0 are empty/);
     expect(() => new Lbfgs(0)).toThrow(/dimension must be a positive integer/);
+  });
+  it("finds the mode of an ill-conditioned log density (condition number 10⁴), as VI's path does", () => {
+    // Minimising −log p of independent normals with means 0, 1, 2 and scales 1, 10, 100.
+    const scales = [1, 10, 100];
+    const f: ObjectiveWithGradient = (x, g) => {
+      let v = 0;
+      for (let i = 0; i < 3; i++) {
+        const r = (x[i] - i) / scales[i];
+        v += 0.5 * r * r;
+        g[i] = r / scales[i];
+      }
+      return v;
+    };
+    const r = new Lbfgs(3, 6).minimize(f, Float64Array.of(5, 5, 5), { maxIterations: 1000, gradientTolerance: 1e-8 });
+    expect(r.status === "gradient" || r.status === "value").toBe(true);
+    for (let i = 0; i < 3; i++) expect(r.x[i]).toBeCloseTo(i, 4);
+  });
+
+  it("reports every accepted iterate to onIterate, in order, ending at the returned point", () => {
+    const seen: { k: number; x: Float64Array; value: number }[] = [];
+    const r = new Lbfgs(2).minimize(rosenbrock, Float64Array.of(-1.2, 1), {
+      maxIterations: 500,
+      onIterate: (k, x, value) => seen.push({ k, x: x.slice(), value }),
+    });
+    expect(seen.length).toBe(r.numIterations);
+    expect(seen.map((s) => s.k)).toEqual(Array.from({ length: r.numIterations }, (_, i) => i + 1));
+    // Every accepted step decreases f (sufficient decrease), so the recorded values fall strictly.
+    for (let i = 1; i < seen.length; i++) expect(seen[i].value).toBeLessThan(seen[i - 1].value);
+    const last = seen[seen.length - 1];
+    expect(Array.from(last.x)).toEqual(Array.from(r.x));
+    expect(last.value).toBe(r.value);
+  });
+
+  it("rejects points with a non-finite gradient as it does non-finite values", () => {
+    // (x + 1)² has its minimum at −1, but its gradient is NaN left of 0.5: every accepted iterate
+    // must stay at x ≥ 0.5, and the run must end close to that edge rather than inside the NaN region.
+    let accepted = 0;
+    const f: ObjectiveWithGradient = (x, g) => {
+      g[0] = x[0] < 0.5 ? Number.NaN : 2 * (x[0] + 1);
+      return (x[0] + 1) ** 2;
+    };
+    const r = new Lbfgs(1).minimize(f, Float64Array.of(5), {
+      onIterate: (_k, x) => {
+        if (x[0] < 0.5) accepted++;
+      },
+    });
+    expect(accepted).toBe(0);
+    expect(r.x[0]).toBeGreaterThanOrEqual(0.5);
+    expect(r.x[0]).toBeLessThan(0.51);
+    expect(new Lbfgs(1).minimize(f, Float64Array.of(0)).status).toBe("nonfinite_start");
   });
 });

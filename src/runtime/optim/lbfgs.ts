@@ -1,6 +1,8 @@
 /**
- * A compact limited-memory BFGS minimiser with optional box constraints, used to fit the
- * surrogate's hyper-parameters and to maximise acquisitions.
+ * A compact limited-memory BFGS minimiser with optional box constraints and an optional
+ * per-iteration callback. Bayesian optimisation fits its surrogate's hyper-parameters and
+ * maximises acquisitions with it (box-constrained); ADVI follows its unconstrained path towards
+ * the mode to choose a starting approximation (recording the iterates through `onIterate`).
  *
  * Method. The search direction is the L-BFGS two-loop recursion (Nocedal & Wright 2006,
  * algorithm 7.4) applied to the projected gradient: a variable that sits on a bound with the
@@ -13,24 +15,27 @@
  *   up to the first bound it meets, where it stops if the function still decreases there;
  * - otherwise a backtracking Armijo search runs along the projected path P(x + αd), halving α
  *   (Bertsekas 1982's projection arc), so several bounds can become active in one iteration.
+ * Without bounds every iteration takes the strong-Wolfe branch: plain L-BFGS.
  * A pair (s, y) enters the memory only when sᵀy > ε·yᵀy, which keeps the implicit Hessian
  * positive definite. The memory is cleared when the set of bound-held variables changes (its pairs
  * carry curvature along directions that are no longer free) and when a direction fails to descend.
  *
  * This is a projected quasi-Newton method, not Byrd–Lu–Nocedal–Zhu L-BFGS-B (no generalised
- * Cauchy point or subspace minimisation). For the small, well-scaled boxes it serves here
- * (d + 2 log hyper-parameters; the unit cube of a BO problem) it converges to the same points; the
- * tests check it against known minima of constrained and unconstrained problems.
+ * Cauchy point or subspace minimisation). For small, well-scaled boxes (a handful of log
+ * hyper-parameters; the unit cube of a BO problem) it converges to the same points; the tests
+ * check it against known minima of constrained and unconstrained problems.
  *
- * Non-finite objective values are allowed: the line searches treat them as "step too long".
+ * Non-finite objective values or gradients are allowed: the line searches treat such a point as
+ * "step too long", so the iterates stay where the objective is finite.
  *
- * @module
+ * @module runtime/optim
  */
 import { DomainError, describeValue, ShapeError } from "../../core/errors.js";
 
 /**
  * An objective for {@link Lbfgs}: returns f(x) and writes ∇f(x) into `gradient`. It may return
- * +Infinity (e.g. a failed factorisation) to reject a point; it must not keep `x`, which is reused.
+ * +Infinity (e.g. a failed factorisation) or a non-finite gradient to reject a point; it must not
+ * keep `x`, which is reused.
  *
  * @example
  * ```ts
@@ -44,7 +49,13 @@ export type ObjectiveWithGradient = (x: Float64Array, gradient: Float64Array) =>
  *
  * @example
  * ```ts
- * const options: LbfgsOptions = { lower: Float64Array.of(0, 0), upper: Float64Array.of(1, 1), maxIterations: 100 };
+ * const path: Float64Array[] = [];
+ * const options: LbfgsOptions = {
+ *   lower: Float64Array.of(0, 0),
+ *   upper: Float64Array.of(1, 1),
+ *   maxIterations: 100,
+ *   onIterate: (k, x) => path.push(x.slice()),
+ * };
  * ```
  */
 export interface LbfgsOptions {
@@ -60,12 +71,18 @@ export interface LbfgsOptions {
   readonly gradientTolerance?: number;
   /** Stop when f decreases by at most valueTolerance · max(1, |f|) in an iteration (default 1e-12). */
   readonly valueTolerance?: number;
+  /**
+   * Called after every accepted iteration (1, 2, …) with the new iterate and f there, e.g. to
+   * record the optimisation path. The array is the minimiser's own: do not modify it, and copy
+   * what you keep (the next iteration overwrites it).
+   */
+  readonly onIterate?: (iteration: number, x: Float64Array, value: number) => void;
 }
 
 /**
  * Why {@link Lbfgs.minimize} stopped: `'gradient'` and `'value'` are convergence;
  * `'line_search_failed'` means no acceptable step exists along a steepest-descent direction either
- * (usually: converged to rounding level); `'nonfinite_start'` means f(x₀) was not finite.
+ * (usually: converged to rounding level); `'nonfinite_start'` means f(x₀) or ∇f(x₀) was not finite.
  *
  * @example
  * ```ts
@@ -257,6 +274,7 @@ export class Lbfgs {
       x.set(this.xa);
       g.set(this.ga);
       this.f = this.fa;
+      options.onIterate?.(iteration, x, this.f);
       if (fOld - this.f <= vtol * Math.max(1, Math.abs(fOld), Math.abs(this.f))) {
         status = "value";
         break;
@@ -312,10 +330,16 @@ export class Lbfgs {
     }
   }
 
+  /**
+   * f(x) with ∇f written to g; +Infinity when the value or any gradient component is not finite
+   * (−Infinity included: an unbounded-below point is rejected, not accepted as a step).
+   */
   private evaluate(x: Float64Array, g: Float64Array): number {
     this.evaluations++;
     const value = this.objective(x, g);
-    return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
+    if (!Number.isFinite(value)) return Number.POSITIVE_INFINITY;
+    for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return Number.POSITIVE_INFINITY;
+    return value;
   }
 
   private project(x: Float64Array): void {

@@ -1,14 +1,21 @@
+/**
+ * Model sources shared by every backend that can run in worker threads (`sample`'s chains,
+ * `fitAdviInWorker`): a model graph (rebuilt from its JSON in a worker), a module export naming a
+ * graph, a model or a factory (imported by the worker itself), or a compiled model (this thread
+ * only, since its closures cannot be copied).
+ * @module inference/model_source
+ */
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CapabilityError, DomainError, describeValue } from "../../core/errors.js";
-import { graphFromJSON, graphToJSON } from "../../ir/json.js";
-import type { ModelGraph } from "../../ir/types.js";
-import { createDefaultRegistry, type Registry } from "../../runtime/dists/index.js";
-import { isLinearOperator } from "../../runtime/operators/as_linear_operator.js";
-import { compile } from "../model/compile.js";
-import type { ModelData } from "../model/data.js";
-import type { DensityModel } from "../model/density_model.js";
-import type { DistributionLookup } from "../model/lower.js";
+import { CapabilityError, DomainError, describeValue } from "../core/errors.js";
+import { graphFromJSON, graphToJSON } from "../ir/json.js";
+import type { ModelGraph } from "../ir/types.js";
+import { createDefaultRegistry, type Registry } from "../runtime/dists/index.js";
+import { isLinearOperator } from "../runtime/operators/as_linear_operator.js";
+import { compile } from "./model/compile.js";
+import type { ModelData } from "./model/data.js";
+import type { DensityModel } from "./model/density_model.js";
+import type { DistributionLookup } from "./model/lower.js";
 
 /**
  * A named export of an ES module, given by URL (or absolute path): how code that holds closures
@@ -28,7 +35,7 @@ export interface ModuleExport {
 }
 
 /**
- * What {@link sample} can run:
+ * What a backend (`sample`, `fitAdviInWorker`) can run:
  * - a model graph (from the builder, the text front end or JSON), compiled with the `data` and
  *   the `families` option; workers rebuild it from its JSON;
  * - a module export ({@link ModuleExport}) that is a model graph, a compiled
@@ -130,7 +137,16 @@ export function isModuleExport(value: unknown): value is ModuleExport {
   );
 }
 
-function moduleUrl(ref: ModuleExport, where: string): string {
+/**
+ * The importable URL of a module export: a `URL` as is, an absolute path as a `file:` URL.
+ *
+ * @throws DomainError for a relative path (a worker would resolve it against the wrong file).
+ * @example
+ * ```ts
+ * moduleUrl({ module: "/app/model.js", export: "build" }, "sample()"); // "file:///app/model.js"
+ * ```
+ */
+export function moduleUrl(ref: ModuleExport, where: string): string {
   const { module } = ref;
   if (module instanceof URL) return module.href;
   if (isAbsolute(module)) return pathToFileURL(module).href;
@@ -143,7 +159,16 @@ function moduleUrl(ref: ModuleExport, where: string): string {
   });
 }
 
-async function importExport(ref: ModuleExport, where: string): Promise<unknown> {
+/**
+ * Imports a module export (in whichever thread calls it) and returns the exported value.
+ *
+ * @throws DomainError naming the module's exports when it has no export of that name.
+ * @example
+ * ```ts
+ * const build = await importExport({ module: new URL("./model.js", import.meta.url), export: "build" }, "sample()");
+ * ```
+ */
+export async function importExport(ref: ModuleExport, where: string): Promise<unknown> {
   const url = moduleUrl(ref, where);
   const module = (await import(url)) as Record<string, unknown>;
   if (!(ref.export in module)) {
@@ -253,6 +278,28 @@ function familiesOf(graph: ModelGraph): string[] {
   return [...names];
 }
 
+/**
+ * How the caller's API is used in the two alternatives the worker errors suggest: the call that
+ * takes a model graph and its data, and the way to run in this thread instead. The default is
+ * `sample()`'s wording.
+ *
+ * @example
+ * ```ts
+ * const hints: TransferHints = { graphCall: "fitAdviInWorker(graph, data, options)", inThisThread: "call fitAdvi(model, options) in this thread" };
+ * ```
+ */
+export interface TransferHints {
+  /** The call with a graph and its data, e.g. `sample(graph, data, { workers })`. */
+  readonly graphCall: string;
+  /** How to run without workers, e.g. `run with workers: 1`. */
+  readonly inThisThread: string;
+}
+
+const SAMPLE_HINTS: TransferHints = {
+  graphCall: "sample(graph, data, { workers })",
+  inThisThread: "run with workers: 1",
+};
+
 function checkTransferableData(data: ModelData, where: string): void {
   for (const [name, value] of Object.entries(data)) {
     if (isLinearOperator(value) || typeof value === "function") {
@@ -271,7 +318,8 @@ function checkTransferableData(data: ModelData, where: string): void {
  * module export becomes its URL. A compiled DensityModel, custom families given as objects and
  * LinearOperator data are refused with a hint, since closures cannot cross threads.
  *
- * @throws CapabilityError naming what cannot be sent and how to name it instead.
+ * @throws CapabilityError naming what cannot be sent and how to name it instead (in the words of
+ *   `hints`, by default `sample()`'s).
  * @example
  * ```ts
  * const spec = toTransferable(eightSchoolsNoncentered, eightSchoolsData, undefined, "sample");
@@ -282,13 +330,14 @@ export function toTransferable(
   data: ModelData | undefined,
   families: FamiliesSource | undefined,
   where: string,
+  hints: TransferHints = SAMPLE_HINTS,
 ): TransferableModel {
   const bound = data ?? {};
   if (isDensityModel(source)) {
     throw new CapabilityError({
       where,
       what: "a compiled DensityModel holds closures and cannot be sent to worker threads",
-      hint: "pass the model graph and its data (sample(graph, data, { workers })), or { module, export } naming a function (data) => DensityModel; or run with workers: 1.",
+      hint: `pass the model graph and its data (${hints.graphCall}), or { module, export } naming a function (data) => DensityModel; or ${hints.inThisThread}.`,
     });
   }
   checkTransferableData(bound, where);
@@ -329,7 +378,7 @@ export function toTransferable(
       throw new CapabilityError({
         where,
         what: `famil${custom.length > 1 ? "ies" : "y"} ${custom.map((f) => `'${f}'`).join(", ")} of model '${source.name}' ${custom.length > 1 ? "are" : "is"} not built in, and a registry object cannot be sent to worker threads`,
-        hint: "pass families as a module export, e.g. { module: new URL('./families.js', import.meta.url), export: 'myFamilies' }, or run with workers: 1.",
+        hint: `pass families as a module export, e.g. { module: new URL('./families.js', import.meta.url), export: 'myFamilies' }, or ${hints.inThisThread}.`,
       });
     }
   }

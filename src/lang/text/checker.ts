@@ -229,13 +229,21 @@ const BLOCK_RULES: Readonly<Record<BlockKind, { readonly declarationsOnly: boole
   "generated quantities": { declarationsOnly: false, model: false },
 };
 
+/** Blocks whose top-level declarations are nodes that carry annotations. */
+const ANNOTATED_BLOCKS: ReadonlySet<BlockKind> = new Set<BlockKind>([
+  "hyper",
+  "parameters",
+  "transformed data",
+  "transformed parameters",
+]);
+
 /** Types each block may declare at its top level. */
 const BLOCK_TYPES: Readonly<Record<BlockKind, readonly string[]>> = {
   data: ["int", "real", "vector", "matrix", "sparse_matrix", "operator"],
   "transformed data": ["int", "real", "vector"],
   hyper: ["real", "vector"],
   parameters: ["int", "real", "vector", "matrix", "simplex", "ordered", "positive_ordered", "cholesky_factor_corr"],
-  "transformed parameters": ["real", "vector"],
+  "transformed parameters": ["int", "real", "vector"],
   model: ["int", "real", "vector"],
   "generated quantities": ["real", "vector"],
 };
@@ -415,7 +423,7 @@ class Checker {
 
   private checkGlobalDeclaration(stmt: DeclStmt, block: BlockKind): void {
     this.checkNewName(stmt.name, stmt.nameSpan);
-    this.checkAnnotations(stmt.annotations, block === "parameters" ? "parameter" : "none");
+    this.checkAnnotations(stmt.annotations, ANNOTATED_BLOCKS.has(block) ? "declaration" : "none");
     const allowed = BLOCK_TYPES[block];
     const base = stmt.type.base;
     if (!allowed.includes(base)) {
@@ -636,12 +644,18 @@ class Checker {
     });
   }
 
-  private checkAnnotations(annotations: readonly AnnotationAst[], allowed: "parameter" | "target" | "none"): void {
+  /**
+   * Annotations of a statement: `declaration` for the nodes of the hyper, parameters and
+   * transformed blocks (free-form tags, as the IR printer writes them), `target` for `target +=`
+   * (only `@part`), `none` elsewhere.
+   */
+  private checkAnnotations(annotations: readonly AnnotationAst[], allowed: "declaration" | "target" | "none"): void {
+    const seen = new Map<string, AnnotationAst>();
     for (const a of annotations) {
       if (allowed === "none") {
         this.report({
           where: `annotation '@${a.name}'`,
-          what: "annotations are allowed only on parameter declarations and on 'target +='",
+          what: "annotations are allowed only on declarations in the hyper, parameters and transformed blocks, and on 'target +='",
           span: a.span,
         });
         continue;
@@ -654,10 +668,22 @@ class Checker {
         });
         continue;
       }
-      if (allowed === "parameter" && a.name === "part") {
+      if (allowed === "declaration" && a.name === "part") {
         this.report({ where: "annotation '@part'", what: "@part belongs on 'target +=' statements", span: a.span });
         continue;
       }
+      const first = seen.get(a.name);
+      if (first !== undefined) {
+        this.report({
+          where: `annotation '@${a.name}'`,
+          what: "is given twice",
+          got: `a second value (the first is at ${first.span.line}:${first.span.column})`,
+          hint: "keep one of them.",
+          span: a.span,
+        });
+        continue;
+      }
+      seen.set(a.name, a);
       const v = a.value;
       const ok =
         v === undefined ||

@@ -123,8 +123,12 @@ export const SYNTAX_MESSAGES: IParserErrorMessageProvider = {
         ? "expected a family name after '~'"
         : expected === T.Identifier && ruleName === "declaration"
           ? "expected the name of the variable"
-          : `expected ${T.tokenDisplay(expected)}`;
+          : expected === T.Word && ruleName === "annotation"
+            ? "expected the annotation's name after '@'"
+            : `expected ${T.tokenDisplay(expected)}`;
     const parts: MessageParts = { what, got: describeToken(actual) };
+    // An annotation holds one value in parentheses; show the form rather than leave a bare token.
+    if (ruleName === "annotation") parts.hint = 'write an annotation as @name(value), e.g. @group("beta") or @df(3).';
     return JSON.stringify(parts);
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

@@ -143,10 +143,10 @@ export class SprigParser extends CstParser {
     ]);
   });
 
-  /** `@name(value)` or `@name()`. */
+  /** `@name(value)` or `@name()`; the name may be a keyword (`@model("x")`), as IR tags may. */
   public annotation = this.RULE("annotation", () => {
     this.CONSUME(T.At);
-    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Word, { LABEL: "name" });
     this.CONSUME(T.LParen);
     this.OPTION(() => this.SUBRULE(this.expression, { LABEL: "value" }));
     this.CONSUME(T.RParen);

@@ -28,6 +28,7 @@ import type { Support } from "../../core/support.js";
 import type { DataSpec, DeterministicSpec, FactorSpec, HyperSpec, LatentSpec, ObservedSpec } from "../../ir/builder.js";
 import { GraphBuilder } from "../../ir/builder.js";
 import type { Dist } from "../builder/families.js";
+import type { DeterministicOptions } from "../builder/model.js";
 import type { PriorContext } from "../builder/priors/common.js";
 import { IntScalar, Scalar, Vector } from "../builder/values.js";
 import {
@@ -498,7 +499,11 @@ class Lowerer {
       }
       init = known;
     }
-    this.push({ kind: "hyper", spec: { name: s.name, shape: g.shape, support, init, span: s.nameSpan } });
+    const { annotations } = annotationsOf(s.annotations, false);
+    this.push({
+      kind: "hyper",
+      spec: { name: s.name, shape: g.shape, support, init, ...(annotations ? { annotations } : {}), span: s.nameSpan },
+    });
     this.define({
       name: s.name,
       kind: "global",
@@ -549,7 +554,7 @@ class Lowerer {
     args: Readonly<Record<string, Expr>>,
     span: SourceSpan,
   ): LatentSpec {
-    const { annotations, parameterization } = annotationsOf(g.decl.annotations);
+    const { annotations, parameterization } = annotationsOf(g.decl.annotations, true);
     return {
       name: g.name,
       family,
@@ -614,11 +619,20 @@ class Lowerer {
         span,
       });
     }
+    if (v.dtype === "int" && expr.dtype !== "int") {
+      this.fail({
+        where: `${v.global?.block ?? "variable"} '${v.name}'`,
+        what: "an int cannot hold a real value",
+        hint: `declare it real, or compute it from integers only.`,
+        span,
+      });
+    }
     // Transformed parameters are placed just before their first use (where a builder user would
     // write them); transformed data right after the data they read.
+    const { annotations } = annotationsOf(v.global?.decl.annotations ?? [], false);
     this.push({
       kind: "deterministic",
-      spec: { name: v.name, expr, span: v.span },
+      spec: { name: v.name, expr, ...(annotations ? { annotations } : {}), span: v.span },
       lazy: this.currentBlock !== "transformed data",
     });
     this.deterministicExprs.set(v.name, expr);
@@ -1201,7 +1215,7 @@ class Lowerer {
     if (Object.keys(hyperprior).length > 0) options.hyperprior = hyperprior;
     const size = target.shape[0]!;
     options.size = typeof size === "number" ? size : new IntScalar(ref(size, [], "int", span));
-    const { parameterization } = annotationsOf(target.decl.annotations);
+    const { parameterization } = annotationsOf(target.decl.annotations, true);
     if (options.parameterization === undefined && parameterization !== undefined)
       options.parameterization = parameterization;
     try {
@@ -1274,12 +1288,21 @@ class Lowerer {
       const shape = shapeOf(o.size) ?? [];
       this.usedNames.add(name);
       const support = boundsSupport(o as { lower?: number; upper?: number }) ?? { kind: "real" };
-      this.push({ kind: "hyper", spec: { name, shape, support, init: o.init as number, span } });
+      const annotations = o.annotations as Annotations | undefined;
+      this.push({
+        kind: "hyper",
+        spec: { name, shape, support, init: o.init as number, ...(annotations ? { annotations } : {}), span },
+      });
       return wrap(ref(name, shape, "real", span));
     };
-    const deterministic = <T extends Scalar | Vector>(name: string, value: T): T => {
+    const deterministic = <T extends Scalar | Vector>(name: string, value: T, o?: DeterministicOptions): T => {
       this.usedNames.add(name);
-      this.push({ kind: "deterministic", spec: { name, expr: value.expr, span }, lazy: false });
+      const annotations = o?.annotations;
+      this.push({
+        kind: "deterministic",
+        spec: { name, expr: value.expr, ...(annotations ? { annotations } : {}), span },
+        lazy: false,
+      });
       this.deterministicExprs.set(name, value.expr);
       return wrap(ref(name, value.expr.shape, value.expr.dtype, span)) as T;
     };
@@ -2160,7 +2183,14 @@ function partOf(annotations: readonly AnnotationAst[]): "prior" | "likelihood" |
   return a?.value?.kind === "string" ? (a.value.value as "prior" | "likelihood") : undefined;
 }
 
-function annotationsOf(list: readonly AnnotationAst[]): { annotations?: Annotations; parameterization?: string } {
+/**
+ * A declaration's annotations as IR tags. On a parameter, a string `@parameterization` is the
+ * latent's parameterization (the printer writes it there); elsewhere it is a tag like any other.
+ */
+function annotationsOf(
+  list: readonly AnnotationAst[],
+  latent: boolean,
+): { annotations?: Annotations; parameterization?: string } {
   const annotations: Record<string, string | number | boolean> = {};
   let parameterization: string | undefined;
   let any = false;
@@ -2178,7 +2208,7 @@ function annotationsOf(list: readonly AnnotationAst[]): { annotations?: Annotati
               : v.kind === "name"
                 ? v.name === "true"
                 : true;
-    if (a.name === "parameterization" && typeof value === "string") {
+    if (latent && a.name === "parameterization" && typeof value === "string") {
       parameterization = value;
       continue;
     }

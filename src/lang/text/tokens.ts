@@ -12,6 +12,17 @@
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
 /**
+ * Category of every word: names and keywords. Annotation keys are free-form identifiers in the
+ * IR (`@model("x")` is a valid tag), so an annotation's key accepts keywords too.
+ *
+ * @example
+ * ```ts
+ * tokenMatcher(lexer.tokenize("model").tokens[0], Word); // true
+ * ```
+ */
+export const Word = createToken({ name: "Word", pattern: Lexer.NA });
+
+/**
  * Names, including family names (`normal`, `half_cauchy`): families live in the registry, not in
  * the lexer, so user-registered families need no grammar change.
  *
@@ -20,11 +31,11 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
  * tokenMatcher(lexer.tokenize("sigma").tokens[0], Identifier); // true
  * ```
  */
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z][A-Za-z0-9_]*/ });
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z][A-Za-z0-9_]*/, categories: [Word] });
 
 /** Creates a keyword token that yields to `Identifier` when the word continues. */
 function keyword(name: string, word: string): TokenType {
-  return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier });
+  return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier, categories: [Word] });
 }
 
 /** `functions` block header. @example `functions { real f(real x) { return x; } }` */
@@ -251,6 +262,7 @@ export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\
  */
 export const ALL_TOKENS: readonly TokenType[] = [
   // Categories match no text; listing them makes them known to the parser.
+  Word,
   BinaryOperator,
   ArithmeticOperator,
   WhiteSpace,
@@ -329,6 +341,7 @@ export const SPRIG_LEXER = new Lexer(ALL_TOKENS as TokenType[], {
 export function tokenDisplay(type: TokenType): string {
   switch (type) {
     case Identifier:
+    case Word:
       return "a name";
     case RealLiteral:
     case IntLiteral:

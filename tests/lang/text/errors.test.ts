@@ -203,7 +203,62 @@ const GOLDEN: readonly Golden[] = [
     source: 'parameters { real mu; } model { @group("x") mu ~ normal(0, 1); }',
     kind: M,
     message:
-      "m.sprig:1:33: annotation '@group': annotations are allowed only on parameter declarations and on 'target +='.",
+      "m.sprig:1:33: annotation '@group': annotations are allowed only on declarations in the hyper, parameters and transformed blocks, and on 'target +='.",
+  },
+  // ---------------------------------------------------------------- annotations
+  {
+    name: "annotation without parentheses",
+    source: 'hyper {\n  @group "beta" real<lower=0> g = 1;\n}',
+    kind: S,
+    message:
+      "m.sprig:2:10: syntax error: expected '(' — got '\"beta\"'. Hint: write an annotation as @name(value), e.g. @group(\"beta\") or @df(3).",
+  },
+  {
+    name: "annotation without a name",
+    source: 'transformed parameters {\n  @("value") real r = 1;\n}',
+    kind: S,
+    message:
+      "m.sprig:2:4: syntax error: expected the annotation's name after '@' — got '('. Hint: write an annotation as @name(value), e.g. @group(\"beta\") or @df(3).",
+  },
+  {
+    name: "annotation with two values",
+    source: 'parameters {\n  @group("a", "b") real mu;\n}',
+    kind: S,
+    message:
+      "m.sprig:2:13: syntax error: expected ')' — got ','. Hint: write an annotation as @name(value), e.g. @group(\"beta\") or @df(3).",
+  },
+  {
+    name: "annotation value that is not a literal",
+    source: "hyper { @scale(2 * 3) real<lower=0> g = 1; }",
+    kind: M,
+    message: "m.sprig:1:16: annotation '@scale': the value must be a string, a number, true or false.",
+  },
+  {
+    name: "annotation key given twice",
+    source: 'hyper { @role("precision") @role("scale") real<lower=0> g = 1; }',
+    kind: M,
+    message:
+      "m.sprig:1:28: annotation '@role': is given twice — got a second value (the first is at 1:9). Hint: keep one of them.",
+  },
+  {
+    name: "annotation on a data declaration",
+    source: 'data { @group("x") int N; }',
+    kind: M,
+    message:
+      "m.sprig:1:8: annotation '@group': annotations are allowed only on declarations in the hyper, parameters and transformed blocks, and on 'target +='.",
+  },
+  {
+    name: "@part on a declaration",
+    source: 'transformed parameters { @part("prior") real r = 1; }',
+    kind: M,
+    message: "m.sprig:1:26: annotation '@part': @part belongs on 'target +=' statements.",
+  },
+  {
+    name: "an int transformed parameter computed from reals",
+    source: "parameters { real mu; } transformed parameters { int k = mu; } model { mu ~ normal(0, 1); }",
+    kind: M,
+    message:
+      "m.sprig:1:50: transformed parameters 'k': an int cannot hold a real value. Hint: declare it real, or compute it from integers only.",
   },
   {
     name: "generated quantities",

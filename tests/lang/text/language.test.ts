@@ -214,6 +214,43 @@ describe("declarations and annotations", () => {
     expect(graph.nodes.find((n) => n.kind === "factor")).toMatchObject({ part: "prior" });
   });
 
+  it("annotations on hyper, transformed data and transformed parameters declarations tag their nodes", () => {
+    const graph = parse(`
+      data { int N; }
+      transformed data { @note("sizes") @model(1) int M = 2 * N; }
+      hyper { @group("z") @role("precision") @parameterization("any") real<lower=0> alpha = 1; }
+      parameters { @group("z") @role("standardized") @parameterization("noncentered") vector[N] z; }
+      transformed parameters { @group("z") @role("value") @scaled(true) @offset(-0.5) vector[N] x = z / sqrt(alpha); }
+      model { z ~ normal(0, 1); target += -0.5 * dot(x, x); }`);
+    const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+    // Keywords are valid annotation keys; on nodes other than parameters, @parameterization is a tag like any other.
+    expect(byName.get("M")).toMatchObject({ kind: "deterministic", annotations: { note: "sizes", model: 1 } });
+    expect(byName.get("alpha")).toMatchObject({
+      kind: "hyper",
+      annotations: { group: "z", role: "precision", parameterization: "any" },
+    });
+    expect(byName.get("z")).toMatchObject({
+      kind: "latent",
+      annotations: { group: "z", role: "standardized" },
+      parameterization: "noncentered",
+    });
+    expect(byName.get("z")).not.toHaveProperty("annotations.parameterization");
+    expect(byName.get("x")).toMatchObject({
+      kind: "deterministic",
+      annotations: { group: "z", role: "value", scaled: true, offset: -0.5 },
+    });
+    expect(plain(parse(printModel(graph)))).toEqual(plain(graph));
+  });
+
+  it("int transformed parameters hold integer functions of discrete parameters", () => {
+    const graph = parse(`
+      parameters { int<lower=0, upper=1> s1; int<lower=0, upper=1> s2; vector[2] w; }
+      transformed parameters { array[2] int s = [s1, s2]; int k = s1 + s2; }
+      model { s1 ~ bernoulli(0.5); s2 ~ bernoulli(0.5); w ~ normal(0, 0.1 + s * 0.9); }`);
+    expect(graph.nodes.find((n) => n.name === "s")).toMatchObject({ kind: "deterministic", expr: { dtype: "int" } });
+    expect(graph.nodes.find((n) => n.name === "k")).toMatchObject({ kind: "deterministic", expr: { dtype: "int" } });
+  });
+
   it("custom families registered by the user are usable by name with named or positional arguments", () => {
     const registry = exampleFamilies().register(
       scalarFamily({

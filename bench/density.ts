@@ -1,20 +1,20 @@
 /**
- * `npm run bench -- density [seconds]`: evaluations per second of `logDensityAndGrad` for
- * logistic regression (N = 5000, D = 100, synthetic, seeded) and the radon varying-intercept
- * model (posteriordb's data when ../shared is present, else synthetic of the same size), each
- * next to a hand-written Float64Array implementation of the same function measured in the same
- * run, and the heap before and after 1e5 calls.
+ * `npm run bench -- density [seconds per round] [rounds] [heap-check calls]`: evaluations per
+ * second of `logDensityAndGrad` for logistic regression (N = 5000, D = 100, synthetic, seeded)
+ * and the radon varying-intercept model (posteriordb's data when ../shared is present, else
+ * synthetic of the same size), each next to a hand-written Float64Array implementation of the
+ * same function measured in alternating rounds of the same run (per second of CPU time, which
+ * a loaded machine disturbs less than wall time); the bytes allocated per call; and
+ * the heap before and after 1e5 calls (and after a full collection: what is retained).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { exampleFamilies } from "../examples/models/families.js";
 import { logisticRegression, syntheticLogisticData } from "../examples/models/logistic_regression.js";
 import { radonNoncentered, syntheticRadonData } from "../examples/models/radon.js";
 import { compile } from "../src/inference/model/index.js";
-import type { Distribution, GradOut, Params, Value } from "../src/runtime/dists/distribution.js";
-import { createDefaultRegistry, Registry } from "../src/runtime/dists/index.js";
 import { activeKernels } from "../src/runtime/kernel_provider.js";
 import { createRng } from "../src/runtime/rng/index.js";
 
@@ -134,66 +134,78 @@ function handRadon(J: number, N: number, county: Int32Array, floor: Float64Array
 }
 
 /**
- * Diagnostic only: normal and half_normal written as whole-vector loops (log(scale) and 1/scale
- * hoisted when the scale is one number), registered under the built-in names, to separate the
- * density compiler's cost from the registry families' per-element cost.
+ * Calls per second of this process's CPU time: on a loaded machine, time the scheduler gives to
+ * other processes would otherwise count against whichever implementation was running.
  */
-function vectorisedFamilies(): Registry {
-  const base = createDefaultRegistry();
-  const make = (family: "normal" | "half_normal"): Distribution => {
-    const half = family === "half_normal";
-    const constant = half ? HALF_LOG_2PI - LOG_2 : HALF_LOG_2PI;
-    const logDensityGrad = (x: Value, p: Params, out: GradOut): number => {
-      const scale = p.scale as number;
-      const loc = half ? 0 : (p.loc as number | Float64Array);
-      const gx = out.x;
-      const gLoc = out.params.loc;
-      const gScale = out.params.scale;
-      const inv = 1 / scale;
-      const n = typeof x === "number" ? 1 : x.length;
-      let ss = 0;
-      for (let i = 0; i < n; i++) {
-        const xi = typeof x === "number" ? x : x[i]!;
-        if (half && xi < 0) return Number.NEGATIVE_INFINITY;
-        const z = (xi - (typeof loc === "number" ? loc : loc[i]!)) * inv;
-        ss += z * z;
-        if (gx !== undefined) gx[i]! -= z * inv;
-        if (gLoc !== undefined) gLoc[gLoc.length === 1 ? 0 : i]! += z * inv;
-      }
-      if (gScale !== undefined) gScale[0]! += (ss - n) * inv;
-      return -0.5 * ss - n * (Math.log(scale) + constant);
-    };
-    return { ...base.get(family), logDensity: (x, p) => logDensityGrad(x, p, { params: {} }), logDensityGrad };
-  };
-  return new Registry().register(make("normal")).register(make("half_normal"));
-}
-
 function timeIt(fn: Fn, theta: Float64Array, grad: Float64Array, seconds: number): number {
-  for (let i = 0; i < 200; i++) fn(theta, grad);
   let calls = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let now = start;
   while (now - start < seconds * 1000) {
-    for (let i = 0; i < 50; i++) fn(theta, grad);
-    calls += 50;
+    for (let i = 0; i < 10; i++) fn(theta, grad);
+    calls += 10;
     now = performance.now();
   }
-  return calls / ((now - start) / 1000);
+  const used = process.cpuUsage(cpu);
+  return calls / ((used.user + used.system) / 1e6);
 }
 
-function heapCheck(fn: Fn, theta: Float64Array, grad: Float64Array, gc: (() => void) | undefined): string {
+function newSpaceUsed(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_used_size ?? 0;
+}
+
+/**
+ * Bytes allocated per call in steady state: the growth of the young generation over a batch of
+ * calls, from the batches during which no scavenge emptied it (the smallest such figure).
+ */
+function allocatedPerCall(fn: Fn, theta: Float64Array, grad: Float64Array, batch: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let rep = 0; rep < 20; rep++) {
+    const before = newSpaceUsed();
+    for (let i = 0; i < batch; i++) fn(theta, grad);
+    const grown = newSpaceUsed() - before;
+    if (grown >= 0) best = Math.min(best, grown / batch);
+  }
+  return best;
+}
+
+function heapCheck(
+  fn: Fn,
+  theta: Float64Array,
+  grad: Float64Array,
+  calls: number,
+  gc: (() => void) | undefined,
+): string {
   for (let i = 0; i < 1000; i++) fn(theta, grad);
   gc?.();
   const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 100_000; i++) fn(theta, grad);
+  for (let i = 0; i < calls; i++) fn(theta, grad);
   const after = process.memoryUsage().heapUsed;
   gc?.();
   const afterGc = process.memoryUsage().heapUsed;
+  const kb = (b: number) => `${b >= 0 ? "+" : ""}${(b / 1024).toFixed(1)} kB`;
   const mb = (b: number) => `${(b / 1048576).toFixed(2)} MB`;
-  return `heap before ${mb(before)}, after 1e5 calls ${mb(after)} (${after - before >= 0 ? "+" : ""}${((after - before) / 1024).toFixed(1)} kB), after gc ${mb(afterGc)}`;
+  return (
+    `heap before ${mb(before)}, after ${calls.toExponential(0)} calls ${mb(after)} (${kb(after - before)}), ` +
+    `after gc ${mb(afterGc)} (retained ${kb(afterGc - before)})`
+  );
 }
 
-function report(name: string, sprig: Fn, hand: Fn, dim: number, seconds: number, gc: (() => void) | undefined): void {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
+}
+
+interface Settings {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly heapCalls: number;
+  readonly gc: (() => void) | undefined;
+}
+
+function report(name: string, sprig: Fn, hand: Fn, dim: number, settings: Settings): void {
   const rng = createRng(11);
   const theta = new Float64Array(dim);
   for (let i = 0; i < dim; i++) theta[i] = 0.3 * rng.normal();
@@ -203,34 +215,59 @@ function report(name: string, sprig: Fn, hand: Fn, dim: number, seconds: number,
   const lp2 = hand(theta, g2);
   let gdiff = 0;
   for (let i = 0; i < dim; i++) gdiff = Math.max(gdiff, Math.abs(g1[i]! - g2[i]!) / Math.max(1, Math.abs(g2[i]!)));
-  // Alternate the two implementations so machine load affects both alike.
-  let rs = 0;
-  let rh = 0;
-  for (let round = 0; round < 3; round++) {
-    rs = Math.max(rs, timeIt(sprig, theta, g1, seconds / 3));
-    rh = Math.max(rh, timeIt(hand, theta, g2, seconds / 3));
+  // Warm both up, then alternate them round by round so that machine load affects both alike;
+  // the ratio is taken within each round and summarised by its median and range.
+  timeIt(sprig, theta, g1, 0.3);
+  timeIt(hand, theta, g2, 0.3);
+  const rs: number[] = [];
+  const rh: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < settings.rounds; round++) {
+    const first = round % 2 === 0;
+    const a = timeIt(first ? sprig : hand, theta, first ? g1 : g2, settings.seconds / 2);
+    const b = timeIt(first ? hand : sprig, theta, first ? g2 : g1, settings.seconds / 2);
+    const s = first ? a : b;
+    const h = first ? b : a;
+    rs.push(s);
+    rh.push(h);
+    ratios.push(s / h);
   }
+  const batch = Math.max(10, Math.min(2000, Math.round(median(rs) / 20)));
   console.log(`${name} (dimension ${dim})`);
   console.log(
     `  agreement: |Δlp| = ${Math.abs(lp1 - lp2).toExponential(1)}, max rel |Δgrad| = ${gdiff.toExponential(1)}`,
   );
-  console.log(`  sprig        ${rs.toFixed(0).padStart(9)} evals/s`);
-  console.log(`  hand-written ${rh.toFixed(0).padStart(9)} evals/s`);
-  console.log(`  ratio sprig / hand-written = ${(rs / rh).toFixed(2)} (bar: >= 0.5)`);
-  console.log(`  sprig: ${heapCheck(sprig, theta, g1, gc)}`);
+  console.log(
+    `  sprig        ${median(rs).toFixed(0).padStart(9)} evals per CPU second (median of ${settings.rounds} rounds)`,
+  );
+  console.log(`  hand-written ${median(rh).toFixed(0).padStart(9)} evals per CPU second`);
+  console.log(
+    `  ratio sprig / hand-written = ${median(ratios).toFixed(2)} median, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over rounds (bar: >= 0.5)`,
+  );
+  console.log(
+    `  allocated per call: sprig ${allocatedPerCall(sprig, theta, g1, batch).toFixed(0)} B, hand-written ${allocatedPerCall(hand, theta, g2, batch).toFixed(0)} B (boxing the returned number costs 16 B)`,
+  );
+  console.log(`  sprig: ${heapCheck(sprig, theta, g1, settings.heapCalls, settings.gc)}`);
 }
 
+/**
+ * Arguments: `[seconds per round] [rounds] [calls for the heap check]`, default `2 7 100000`.
+ */
 export default async function main(args: string[]): Promise<void> {
-  const seconds = Number(args[0] ?? 6);
   setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("typeof gc === 'function' ? gc : undefined") as (() => void) | undefined;
+  const settings: Settings = {
+    seconds: Number(args[0] ?? 2),
+    rounds: Number(args[1] ?? 7),
+    heapCalls: Number(args[2] ?? 100_000),
+    gc: runInNewContext("typeof gc === 'function' ? gc : undefined") as (() => void) | undefined,
+  };
   const families = exampleFamilies();
   console.log(`kernel set: ${activeKernels().name} (SPRIG_KERNELS=plain forces the TypeScript kernels)`);
 
   const logistic = syntheticLogisticData(createRng(42), 5000, 100);
   const lr = compile(logisticRegression, logistic, families);
   const handLr = handLogistic(5000, 100, logistic.X, Float64Array.from(logistic.y));
-  report("logistic regression N=5000 D=100", (t, g) => lr.logDensityAndGrad(t, g), handLr, lr.dimension, seconds, gc);
+  report("logistic regression N=5000 D=100", (t, g) => lr.logDensityAndGrad(t, g), handLr, lr.dimension, settings);
 
   const shared = new URL(
     "../../shared/posteriordb/radon_mn-radon_variable_intercept_noncentered/data.json",
@@ -244,16 +281,5 @@ export default async function main(args: string[]): Promise<void> {
   const logRadon = Float64Array.from(radonData.log_radon as number[]);
   const handR = handRadon(radonData.J, radonData.N, county, floor, logRadon);
   const label = `radon varying intercept, non-centred (J=${radonData.J}, N=${radonData.N}, ${fromShared ? "posteriordb" : "synthetic"} data)`;
-  report(label, (t, g) => radon.logDensityAndGrad(t, g), handR, radon.dimension, seconds, gc);
-
-  const radonVectorised = compile(radonNoncentered, radonData, vectorisedFamilies());
-  console.log("diagnostic: the same radon model with normal/half_normal written as whole-vector loops");
-  report(
-    "radon, vectorised normal families",
-    (t, g) => radonVectorised.logDensityAndGrad(t, g),
-    handR,
-    radon.dimension,
-    seconds,
-    gc,
-  );
+  report(label, (t, g) => radon.logDensityAndGrad(t, g), handR, radon.dimension, settings);
 }

@@ -7,9 +7,15 @@
  * node with a single elementwise consumer is inlined into that consumer's loop, so
  * `mu = alpha[county] + floor * beta` is one loop with no temporaries, and its adjoint is one
  * loop that recomputes the chain's values in registers, propagates adjoints through it and
- * scatter-adds into `alpha`. Everything else (matvec, reductions, distribution calls,
- * bijectors) is a call into the runtime on preallocated Float64Arrays. V8 compiles each
- * generated function once for the model's fixed sizes; a call allocates nothing.
+ * scatter-adds into `alpha`. Density terms of scalar families (those built by `scalarFamily`)
+ * are loops over the family's element kernel: a parameter chain whose only consumer is the term
+ * is computed inside the term's loop (`y ~ normal(alpha[county] + floor * beta, sigma)` never
+ * stores its `loc`), parameter supports are checked inline, constants that depend on scalar
+ * parameters (1/sigma, log sigma) are computed once per call, partials go straight into the
+ * adjoints, and scalar terms sharing a kernel and arguments share one loop. Everything else
+ * (matvec, reductions, other distributions, bijectors) is a call into the runtime on
+ * preallocated Float64Arrays. V8 compiles each generated function once for the model's fixed
+ * sizes; a call allocates nothing (beyond boxing the number it returns).
  *
  * Reverse mode: the log density is a sum of terms, so each term's seed adjoint is 1. Distribution
  * terms therefore add their analytic partials (`logDensityGrad`, which accumulates with `+=`)
@@ -27,6 +33,7 @@ import type { Rng } from "../../core/rng.js";
 import { formatSupport, inScalarSupport, type Support } from "../../core/support.js";
 import type { Bijector } from "../bijectors/bijector.js";
 import type { Distribution, GradOut, Params, Value } from "../dists/distribution.js";
+import { type ElementKernel, elementKernel } from "../dists/scalar_family.js";
 import type { LinearOperator } from "../linear_operator.js";
 import { log1pexp, logistic } from "../special.js";
 import { finiteDifferenceGrad } from "./finite_difference.js";
@@ -116,6 +123,19 @@ interface Context {
   readonly S: (((rng: Rng, thetaOut: Float64Array) => void) | undefined)[];
   readonly Y: (Float64Array | undefined)[];
   readonly SH: (readonly number[] | undefined)[];
+  /** Element kernels of fused terms: log density, log density with partials, parameter supports. */
+  readonly KL: (ElementKernel["logDensity"] | undefined)[];
+  readonly KG: (ElementKernel["logDensityGrad"] | undefined)[];
+  readonly KS: (readonly Support[] | undefined)[];
+  /** Per-parameter constants of fused terms: how to compute them, and where they live. */
+  readonly KO: (ElementKernel["constants"] | undefined)[];
+  readonly KK: (Float64Array | undefined)[];
+  /** Values and partials of groups of scalar terms evaluated in one loop (filled as code is generated). */
+  readonly GX: Float64Array[];
+  readonly GG: Float64Array[];
+  /** Partials of one element, written by a kernel and read straight back. */
+  readonly kg: Float64Array;
+  readonly insup: (support: Support, x: number) => boolean;
   readonly gs: Float64Array;
   readonly sc: Float64Array;
   readonly sv: Float64Array;
@@ -147,6 +167,8 @@ class ProgramCompiler {
   private readonly isStatic: boolean[];
   private readonly needsGrad: boolean[];
   private readonly inlined: boolean[];
+  private readonly fused: boolean[];
+  private readonly kernels: (ElementKernel | undefined)[];
   private readonly ctx: Context;
   private readonly sources = new Map<string, string>();
   private readonly densities = new Map<string, DensityPair>();
@@ -162,7 +184,10 @@ class ProgramCompiler {
     this.isStatic = new Array<boolean>(n).fill(false);
     this.needsGrad = new Array<boolean>(n).fill(false);
     this.inlined = new Array<boolean>(n).fill(false);
+    this.fused = new Array<boolean>(n).fill(false);
+    this.kernels = this.terms.map((term) => (term.kind === "density" ? this.fusableKernel(term) : undefined));
     const uses = new Array<number>(n).fill(0);
+    const termOf = new Array<number>(n).fill(-1);
     const soleConsumer = new Array<number>(n).fill(-1);
     this.nodes.forEach((node, i) => {
       const ins = inputsOf(node);
@@ -176,13 +201,26 @@ class ProgramCompiler {
       this.needsGrad[i] = node.op === "latent" ? !node.discrete : ins.some((j) => this.needsGrad[j]);
     });
     this.terms.forEach((term, t) => {
-      for (const j of termInputs(term)) uses[j]! += 2; // a term never takes an inlined operand
+      if (term.kind === "density" && this.kernels[t] !== undefined) {
+        // A fused term computes its parameters' elementwise chains in its own loop.
+        uses[term.value]! += 2;
+        for (const j of Object.values(term.params)) {
+          uses[j]!++;
+          termOf[j] = t;
+        }
+      } else {
+        for (const j of termInputs(term)) uses[j]! += 2; // other terms never take an inlined operand
+      }
       if (term.kind === "density" && term.samples) this.samplerOf.set(term.value, t);
     });
     this.nodes.forEach((node, i) => {
       if (node.scalar || this.isStatic[i] || node.keep) return;
       if (node.op !== "unary" && node.op !== "binary" && node.op !== "gather") return;
       if (uses[i] !== 1) return;
+      if (termOf[i] >= 0) {
+        this.fused[i] = true;
+        return;
+      }
       const c = this.nodes[soleConsumer[i]!]!;
       const elementwiseUse = (c.op === "unary" || c.op === "binary") && !c.scalar;
       const reductionUse = c.op === "reduce" && c.fn !== "log_sum_exp";
@@ -190,6 +228,23 @@ class ProgramCompiler {
     });
     this.ctx = this.allocate(program);
     this.runPrologue();
+  }
+
+  /**
+   * The element kernel a density term is evaluated with in generated loops, or undefined when the
+   * term must call its distribution (not a scalar family, an argument the family does not
+   * declare, a required argument missing, or an argument whose size does not match the value's).
+   */
+  private fusableKernel(term: DensityTerm): ElementKernel | undefined {
+    const kernel = elementKernel(term.dist);
+    if (kernel === undefined) return undefined;
+    const size = this.nodes[term.value]!.size;
+    for (const [name, j] of Object.entries(term.params)) {
+      const node = this.nodes[j]!;
+      if (!kernel.paramOrder.includes(name) || (!node.scalar && node.size !== size)) return undefined;
+    }
+    const complete = kernel.paramOrder.every((name, m) => name in term.params || kernel.defaults[m] !== undefined);
+    return complete ? kernel : undefined;
   }
 
   compiled(): CompiledProgram {
@@ -246,6 +301,15 @@ class ProgramCompiler {
       S: new Array(this.terms.length).fill(undefined),
       Y: new Array(this.terms.length).fill(undefined),
       SH: new Array(this.terms.length).fill(undefined),
+      KL: this.kernels.map((k) => k?.logDensity),
+      KG: this.kernels.map((k) => k?.logDensityGrad),
+      KS: this.kernels.map((k) => k?.supports),
+      KO: this.kernels.map((k) => k?.constants),
+      KK: this.kernels.map((k) => (k === undefined ? undefined : new Float64Array(k.constants?.size ?? 0))),
+      kg: new Float64Array(4),
+      GX: [],
+      GG: [],
+      insup: inScalarSupport,
       gs: new Float64Array(n),
       sc: new Float64Array(n),
       sv: new Float64Array(n),
@@ -343,6 +407,8 @@ class ProgramCompiler {
       this.isStatic,
       this.needsGrad,
       this.inlined,
+      this.fused,
+      this.kernels,
       this.ctx,
       mode,
       selection,
@@ -377,6 +443,8 @@ class Emitter {
     private readonly isStatic: boolean[],
     private readonly needsGrad: boolean[],
     private readonly inlined: boolean[],
+    private readonly fused: boolean[],
+    private readonly kernels: readonly (ElementKernel | undefined)[],
     private readonly ctx: Context,
     private readonly mode: Mode,
     private readonly selection: TermSelection,
@@ -395,7 +463,8 @@ class Emitter {
       this.line("grad.fill(0);");
       this.line("gs.fill(0);");
       this.nodes.forEach((_, i) => {
-        if (this.live[i] && this.ctx.A[i] !== undefined) this.line(`a${i}.fill(0);`);
+        // A fused node's only contribution is its term's, which overwrites the adjoint.
+        if (this.live[i] && this.ctx.A[i] !== undefined && !this.fused[i]) this.line(`a${i}.fill(0);`);
       });
     }
     if (mode === "value" || mode === "grad") this.line("let lp = 0;", "let lj = 0;");
@@ -403,8 +472,12 @@ class Emitter {
       if (this.live[i] && this.emitsHere(i)) this.forward(i);
     });
     if (mode === "value" || mode === "grad") {
+      const groups = this.scalarTermGroups();
       this.terms.forEach((term, t) => {
-        if (this.selected(term)) this.termForward(term, t);
+        if (!this.selected(term)) return;
+        const group = groups.get(t);
+        if (group === undefined) this.termForward(term, t);
+        else if (group[0] === t) this.termGroup(group);
       });
     }
     if (mode === "simulate") {
@@ -428,7 +501,7 @@ class Emitter {
           this.line(`gs[${term.value}] += 1;`);
       });
       for (let i = this.nodes.length - 1; i >= 0; i--) {
-        if (this.live[i] && this.emitsHere(i) && this.needsGrad[i]) this.backward(i);
+        if (this.live[i] && (this.emitsHere(i) || this.fused[i]) && this.needsGrad[i]) this.backward(i);
       }
     }
     if (mode === "value" || mode === "grad") {
@@ -476,6 +549,8 @@ class Emitter {
   /** Whether node i is computed by its own statement (not inlined, not precomputed). */
   private emitsHere(i: number): boolean {
     if (this.inlined[i]) return false;
+    // Fused nodes live in their term's loop; simulation and read-out still need them stored.
+    if (this.fused[i]) return this.mode === "simulate" || this.mode === "evaluate";
     if (this.mode === "prologue") return this.isStatic[i] && this.nodes[i]!.op !== "const";
     return !this.isStatic[i];
   }
@@ -483,7 +558,7 @@ class Emitter {
   private prelude(): string {
     const out: string[] = [
       "const gs = ctx.gs, sc = ctx.sc, sv = ctx.sv, JG = ctx.JG, ZERO = ctx.ZERO;",
-      "const lgst = ctx.lgst, sp = ctx.sp, sq = ctx.sq;",
+      "const lgst = ctx.lgst, sp = ctx.sp, sq = ctx.sq, kg = ctx.kg, insup = ctx.insup;",
     ];
     this.nodes.forEach((_, i) => {
       if (this.ctx.B[i]) out.push(`const b${i} = ctx.B[${i}];`);
@@ -498,6 +573,10 @@ class Emitter {
       if (this.ctx.F[t]) out.push(`const F${t} = ctx.F[${t}];`);
       if (this.ctx.S[t]) out.push(`const S${t} = ctx.S[${t}];`);
       if (this.ctx.Y[t]) out.push(`const Y${t} = ctx.Y[${t}];`);
+      if (this.ctx.KL[t])
+        out.push(
+          `const KL${t} = ctx.KL[${t}], KG${t} = ctx.KG[${t}], KS${t} = ctx.KS[${t}], KO${t} = ctx.KO[${t}], KK${t} = ctx.KK[${t}];`,
+        );
     });
     return out.join("\n");
   }
@@ -623,20 +702,193 @@ class Emitter {
     return node.scalar ? this.sref(term.value) : `b${term.value}`;
   }
 
+  /**
+   * Selected scalar-valued terms of the same element kernel with identical (scalar) arguments,
+   * e.g. several coefficients each with a normal(0, 10) prior, by member term. Each group is
+   * evaluated in one loop: one call site per kernel keeps the generated function within V8's
+   * inlining budget, and a kernel call that is not inlined would box its result on every call.
+   */
+  private scalarTermGroups(): Map<number, number[]> {
+    const byKey = new Map<string, number[]>();
+    this.terms.forEach((term, t) => {
+      const kernel = this.kernels[t];
+      if (term.kind !== "density" || kernel === undefined || !this.selected(term)) return;
+      if (!this.nodes[term.value]!.scalar || Object.values(term.params).some((j) => !this.nodes[j]!.scalar)) return;
+      const args = kernel.paramOrder.map((name) => {
+        const j = term.params[name];
+        return j === undefined ? "default" : this.sref(j);
+      });
+      const key = `${this.kernels.indexOf(kernel)}(${args.join(", ")})`;
+      const members = byKey.get(key);
+      if (members === undefined) byKey.set(key, [t]);
+      else members.push(t);
+    });
+    const groups = new Map<number, number[]>();
+    for (const members of byKey.values()) if (members.length > 1) for (const t of members) groups.set(t, members);
+    return groups;
+  }
+
+  /** A group of scalar terms (see {@link scalarTermGroups}) as one fused loop over their values. */
+  private termGroup(members: readonly number[]): void {
+    const t = members[0]!;
+    const term = this.terms[t] as DensityTerm;
+    const wantsGrad =
+      this.mode === "grad" &&
+      members.some((m) => {
+        const member = this.terms[m] as DensityTerm;
+        return (
+          (!member.dist.discrete && this.needsGrad[member.value]) ||
+          Object.values(member.params).some((j) => this.needsGrad[j])
+        );
+      });
+    const values = members.map((m) => (this.terms[m] as DensityTerm).value);
+    const id = this.ctx.GX.length;
+    this.ctx.GX.push(new Float64Array(values.length));
+    this.ctx.GG.push(new Float64Array(values.length));
+    this.fusedTerm(term, t, this.kernels[t]!, wantsGrad, { id, values });
+  }
+
   private termForward(term: Term, t: number): void {
     if (term.kind === "factor") {
       this.line(`lp += ${this.sref(term.value)};`);
       return;
     }
-    this.setDynamicParams(term, t);
-    const x = this.valueRef(term);
     const wantsGrad =
       this.mode === "grad" &&
       ((!term.dist.discrete && this.needsGrad[term.value]) ||
         Object.values(term.params).some((j) => this.needsGrad[j]));
+    const kernel = this.kernels[t];
+    if (kernel !== undefined) {
+      this.fusedTerm(term, t, kernel, wantsGrad);
+      return;
+    }
+    this.setDynamicParams(term, t);
+    const x = this.valueRef(term);
     if (!wantsGrad) this.line(`lp += D${t}.logDensity(${x}, P${t});`);
     else if (this.ctx.F[t]) this.line(`lp += F${t}(${x}, P${t}, G${t});`);
     else this.line(`lp += D${t}.logDensityGrad(${x}, P${t}, G${t});`);
+  }
+
+  /**
+   * A density term evaluated by its element kernel in a generated loop: parameter chains are
+   * computed in registers, parameter supports checked as the family's broadcasting methods check
+   * them, and partials added straight into adjoints (a fused parameter's adjoint is overwritten:
+   * this term is its only consumer). No parameter object, no boxed number, no call per term.
+   */
+  private fusedTerm(
+    term: DensityTerm,
+    t: number,
+    kernel: ElementKernel,
+    wantsGrad: boolean,
+    group?: { readonly id: number; readonly values: readonly number[] },
+  ): void {
+    const valueNode = this.nodes[term.value]!;
+    const size = group?.values.length ?? valueNode.size;
+    const vector =
+      group !== undefined || !valueNode.scalar || Object.values(term.params).some((j) => !this.nodes[j]!.scalar);
+    const pre: string[] = [`let s${t} = 0, ok${t} = true;`];
+    const body: string[] = [];
+    const post: string[] = [];
+    const args: string[] = [
+      group !== undefined ? `GX${group.id}[k]` : valueNode.scalar ? this.sref(term.value) : `b${term.value}[k]`,
+    ];
+    if (group !== undefined) {
+      // The group's values, gathered into a scratch vector; their partials come back in another.
+      pre.push(`const GX${group.id} = ctx.GX[${group.id}], GG${group.id} = ctx.GG[${group.id}];`);
+      group.values.forEach((v, k) => {
+        pre.push(`GX${group.id}[${k}] = ${this.sref(v)};`);
+      });
+    }
+    /** Per kernel argument position: read per element (a vector), or fixed by the program. */
+    const perElement: boolean[] = [];
+    const fixed: boolean[] = [];
+    let finite = false;
+    const check = (m: number, v: string, into: string[]): void => {
+      const support = kernel.supports[m]!;
+      if (support.kind === "real" && into === body) {
+        // Branch-free in the loop: v·0 is 0 for finite v and NaN for ±∞ or NaN.
+        finite = true;
+        into.push(`f${t} += ${v} * 0;`);
+        return;
+      }
+      const test = supportTest(support, v) ?? `insup(KS${t}[${m}], ${v})`;
+      into.push(`if (!${test}) ok${t} = false;`);
+    };
+    const accumulate = (j: number, partial: string, overwrite: boolean): void => {
+      if (!this.needsGrad[j]) return;
+      if (!this.nodes[j]!.scalar) {
+        body.push(`a${j}[k] ${overwrite ? "=" : "+="} ${partial};`);
+        return;
+      }
+      if (!vector) {
+        body.push(`gs[${j}] += ${partial};`);
+        return;
+      }
+      const acc = `g${t}_${body.length}`;
+      pre.push(`let ${acc} = 0;`);
+      body.push(`${acc} += ${partial};`);
+      post.push(`gs[${j}] += ${acc};`);
+    };
+    kernel.paramOrder.forEach((name, m) => {
+      const j = term.params[name];
+      perElement.push(j !== undefined && !this.nodes[j]!.scalar);
+      fixed.push(j === undefined || this.isStatic[j]!);
+      if (j === undefined) {
+        args.push(literal(kernel.defaults[m]!));
+        return;
+      }
+      const node = this.nodes[j]!;
+      if (node.scalar) {
+        if (!this.isStatic[j]) check(m, this.sref(j), pre);
+        else if (!inScalarSupport(kernel.supports[m]!, this.ctx.sv[j]!)) pre.push(`ok${t} = false;`);
+        args.push(this.sref(j));
+        return;
+      }
+      const v = `p${t}_${m}`;
+      body.push(`const ${v} = ${this.fused[j] ? this.opExpr(j, (c) => this.elem(c)) : `b${j}[k]`};`);
+      check(m, v, body);
+      args.push(v);
+    });
+    while (args.length < 4) args.push("0");
+    const constants = kernel.constants;
+    if (constants !== undefined) {
+      const kk = this.ctx.KK[t]!;
+      const params = args.slice(1);
+      if (constants.params.some((m) => perElement[m])) {
+        body.push(`KO${t}.compute(${params.join(", ")}, KK${t});`);
+      } else if (constants.params.every((m) => fixed[m])) {
+        // Fixed by the program: computed here, once (element-wise arguments are not read).
+        const value = (m: number): number => {
+          const j = term.params[kernel.paramOrder[m]!];
+          return j === undefined ? (kernel.defaults[m] ?? 0) : this.nodes[j]!.scalar ? this.ctx.sv[j]! : 0;
+        };
+        constants.compute(value(0), value(1), value(2), kk);
+      } else {
+        pre.push(`KO${t}.compute(${params.map((a, m) => (perElement[m] ? "0" : a)).join(", ")}, KK${t});`);
+      }
+    }
+    if (wantsGrad) {
+      body.push(`s${t} += KG${t}(${args.join(", ")}, kg, KK${t});`);
+      if (group !== undefined) {
+        if (!kernel.discrete && group.values.some((v) => this.needsGrad[v])) {
+          body.push(`GG${group.id}[k] = kg[0];`);
+          group.values.forEach((v, k) => {
+            if (this.needsGrad[v]) post.push(`gs[${v}] += GG${group.id}[${k}];`);
+          });
+        }
+      } else if (!kernel.discrete) accumulate(term.value, "kg[0]", false);
+      kernel.paramOrder.forEach((name, m) => {
+        const j = term.params[name];
+        if (j !== undefined) accumulate(j, `kg[${m + 1}]`, this.fused[j]!);
+      });
+    } else {
+      body.push(`s${t} += KL${t}(${args.join(", ")}, KK${t});`);
+    }
+    if (finite) pre.push(`let f${t} = 0;`);
+    this.line("{", ...pre);
+    if (vector) this.line(`for (let k = 0; k < ${size}; k++) {`, ...body.map((l) => `  ${l}`), "}");
+    else this.line(...body);
+    this.line(...post, `lp += ok${t}${finite ? ` && f${t} === 0` : ""} ? s${t} : -Infinity;`, "}");
   }
 
   private predictiveDraw(term: DensityTerm, t: number): void {
@@ -921,6 +1173,27 @@ function binaryAdjoints(fn: string, d: string, a: string, b: string, y: string):
     default:
       // ∂/∂b of a^b is a^b·log a; at a = 0 the limit (for b > 0) is 0.
       return [`${d} * ${b} * Math.pow(${a}, ${b} - 1)`, `(${a} > 0 ? ${d} * ${y} * Math.log(${a}) : 0)`];
+  }
+}
+
+/**
+ * Inline JavaScript for `inScalarSupport(support, v)` (v a variable) for the supports that
+ * parameters usually have; undefined for the rest, which call inScalarSupport itself.
+ */
+function supportTest(support: Support, v: string): string | undefined {
+  switch (support.kind) {
+    case "real":
+      return `Number.isFinite(${v})`;
+    case "positive":
+      return `(${v} > 0 && ${v} < Infinity)`;
+    case "lower":
+      return `(${v} >= ${literal(support.lower)} && ${v} < Infinity)`;
+    case "upper":
+      return `(${v} <= ${literal(support.upper)} && ${v} > -Infinity)`;
+    case "interval":
+      return `(${v} >= ${literal(support.lower)} && ${v} <= ${literal(support.upper)})`;
+    default:
+      return undefined;
   }
 }
 

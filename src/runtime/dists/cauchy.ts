@@ -1,10 +1,6 @@
 import { POSITIVE, REAL } from "../../core/support.js";
 import { LN_PI } from "../special.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** −log π − log scale, cached per scale. */
-const logNormaliser = memoizeLast((scale) => -LN_PI - Math.log(scale));
 
 /**
  * cauchy(loc, scale): log p(x) = −log π − log scale − log(1 + z²) with z = (x − loc) / scale.
@@ -23,20 +19,31 @@ export const cauchy = scalarFamily({
   paramOrder: ["loc", "scale"],
   discrete: false,
   support: () => REAL,
-  elementLogDensity(x, loc, scale) {
-    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
-    return logNormaliser(scale) - Math.log1p(z * z);
+  // 1/scale and −log π − log scale once per scale, not once per element.
+  constants: {
+    params: [1],
+    size: 2,
+    compute(_loc, scale, _c, k) {
+      k[0] = 1 / scale;
+      k[1] = -LN_PI - Math.log(scale);
+    },
   },
-  elementLogDensityGrad(x, loc, scale, _c, g) {
+  elementLogDensity(x, loc, _scale, _c, k) {
     if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
+    const z = (x - loc) * k[0]!;
+    return k[1]! - Math.log1p(z * z);
+  },
+  elementLogDensityGrad(x, loc, _scale, _c, g, k) {
+    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
+    const inv = k[0]!;
+    const z = (x - loc) * inv;
     // w = 1/(1 + z²) keeps z²/(1 + z²) = 1 − w finite for huge z.
     const w = 1 / (1 + z * z);
-    g[0] = (-2 * z * w) / scale;
-    g[1] = (2 * z * w) / scale;
-    g[2] = (1 - 2 * w) / scale;
-    return logNormaliser(scale) - Math.log1p(z * z);
+    const dz = 2 * z * w * inv;
+    g[0] = -dz;
+    g[1] = dz;
+    g[2] = (1 - 2 * w) * inv;
+    return k[1]! - Math.log1p(z * z);
   },
   // Inverse CDF; u is in the open interval (0, 1), so the tangent is finite.
   elementSample: (rng, loc, scale) => loc + scale * Math.tan(Math.PI * (rng.uniform() - 0.5)),

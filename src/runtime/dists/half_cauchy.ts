@@ -1,10 +1,6 @@
 import { POSITIVE } from "../../core/support.js";
 import { LN_PI } from "../special.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** log 2 − log π − log scale (twice the Cauchy density on [0, ∞)), cached per scale. */
-const logNormaliser = memoizeLast((scale) => Math.LN2 - LN_PI - Math.log(scale));
 
 /**
  * half_cauchy(scale): |Cauchy(0, scale)| on [0, ∞), log p(x) = log 2 − log π − log scale − log(1 + (x/scale)²).
@@ -21,18 +17,28 @@ export const halfCauchy = scalarFamily({
   paramOrder: ["scale"],
   discrete: false,
   support: () => ({ kind: "lower", lower: 0 }),
-  elementLogDensity(x, scale) {
-    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
-    return logNormaliser(scale) - Math.log1p(z * z);
+  // 1/scale and log 2 − log π − log scale once per scale, not once per element.
+  constants: {
+    params: [0],
+    size: 2,
+    compute(scale, _b, _c, k) {
+      k[0] = 1 / scale;
+      k[1] = Math.LN2 - LN_PI - Math.log(scale);
+    },
   },
-  elementLogDensityGrad(x, scale, _b, _c, g) {
+  elementLogDensity(x, _scale, _b, _c, k) {
     if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
+    const z = x * k[0]!;
+    return k[1]! - Math.log1p(z * z);
+  },
+  elementLogDensityGrad(x, _scale, _b, _c, g, k) {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    const inv = k[0]!;
+    const z = x * inv;
     const w = 1 / (1 + z * z);
-    g[0] = (-2 * z * w) / scale;
-    g[1] = (1 - 2 * w) / scale;
-    return logNormaliser(scale) - Math.log1p(z * z);
+    g[0] = -2 * z * w * inv;
+    g[1] = (1 - 2 * w) * inv;
+    return k[1]! - Math.log1p(z * z);
   },
   // |tan(π(u − ½))| has the same law as tan(πu/2) for u uniform on (0, 1).
   elementSample: (rng, scale) => scale * Math.tan(0.5 * Math.PI * rng.uniform()),

@@ -1,10 +1,6 @@
 import { POSITIVE } from "../../core/support.js";
 import { HALF_LN_TWO_PI } from "../special.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** log 2 − ½log 2π − log scale (twice the normal density on [0, ∞)), cached per scale. */
-const logNormaliser = memoizeLast((scale) => Math.LN2 - HALF_LN_TWO_PI - Math.log(scale));
 
 /**
  * half_normal(scale): |N(0, scale²)| on [0, ∞), log p(x) = log 2 − ½log 2π − log scale − ½(x/scale)².
@@ -21,17 +17,27 @@ export const halfNormal = scalarFamily({
   paramOrder: ["scale"],
   discrete: false,
   support: () => ({ kind: "lower", lower: 0 }),
-  elementLogDensity(x, scale) {
-    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
-    return logNormaliser(scale) - 0.5 * z * z;
+  // 1/scale and log 2 − ½log 2π − log scale once per scale, not once per element.
+  constants: {
+    params: [0],
+    size: 2,
+    compute(scale, _b, _c, k) {
+      k[0] = 1 / scale;
+      k[1] = Math.LN2 - HALF_LN_TWO_PI - Math.log(scale);
+    },
   },
-  elementLogDensityGrad(x, scale, _b, _c, g) {
+  elementLogDensity(x, _scale, _b, _c, k) {
     if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
-    g[0] = -z / scale;
-    g[1] = (z * z - 1) / scale;
-    return logNormaliser(scale) - 0.5 * z * z;
+    const z = x * k[0]!;
+    return k[1]! - 0.5 * z * z;
+  },
+  elementLogDensityGrad(x, _scale, _b, _c, g, k) {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    const inv = k[0]!;
+    const z = x * inv;
+    g[0] = -z * inv;
+    g[1] = (z * z - 1) * inv;
+    return k[1]! - 0.5 * z * z;
   },
   elementSample: (rng, scale) => scale * Math.abs(rng.normal()),
 });

@@ -5,6 +5,11 @@
  * so constants such as log(scale) or lgamma(shape) would be recomputed n times; remembering the
  * last argument makes them cost one comparison after the first element. The wrapped functions
  * must be pure; a NaN argument never matches and is simply recomputed.
+ *
+ * The remembered numbers live in a Float64Array, not in closure variables: V8 keeps a closure
+ * variable as a tagged value, so every store of a new double would allocate a heap number — a
+ * cache shared by several terms (normal with scale 1, then 10, then σ) would allocate on every
+ * density evaluation.
  * @module runtime/dists/memo
  */
 
@@ -22,14 +27,14 @@
  * ```
  */
 export function memoizeLast(fn: (a: number) => number): (a: number) => number {
-  let lastA = Number.NaN;
-  let lastResult = Number.NaN;
+  // [last argument, last result]; see the module note on why a Float64Array.
+  const last = Float64Array.of(Number.NaN, Number.NaN);
   return (a) => {
-    if (a !== lastA) {
-      lastResult = fn(a);
-      lastA = a;
+    if (a !== last[0]) {
+      last[1] = fn(a);
+      last[0] = a;
     }
-    return lastResult;
+    return last[1]!;
   };
 }
 
@@ -45,15 +50,14 @@ export function memoizeLast(fn: (a: number) => number): (a: number) => number {
  * ```
  */
 export function memoizeLast2(fn: (a: number, b: number) => number): (a: number, b: number) => number {
-  let lastA = Number.NaN;
-  let lastB = Number.NaN;
-  let lastResult = Number.NaN;
+  // [last a, last b, last result]
+  const last = Float64Array.of(Number.NaN, Number.NaN, Number.NaN);
   return (a, b) => {
-    if (a !== lastA || b !== lastB) {
-      lastResult = fn(a, b);
-      lastA = a;
-      lastB = b;
+    if (a !== last[0] || b !== last[1]) {
+      last[2] = fn(a, b);
+      last[0] = a;
+      last[1] = b;
     }
-    return lastResult;
+    return last[2]!;
   };
 }

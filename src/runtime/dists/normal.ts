@@ -1,10 +1,6 @@
 import { POSITIVE, REAL } from "../../core/support.js";
 import { HALF_LN_TWO_PI } from "../special.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** log scale + ½log 2π, remembered across the elements of a broadcast scale. */
-const logNormaliser = memoizeLast((scale) => Math.log(scale) + HALF_LN_TWO_PI);
 
 /**
  * normal(loc, scale): the Gaussian with mean `loc` and standard deviation `scale`,
@@ -24,18 +20,29 @@ export const normal = scalarFamily({
   paramOrder: ["loc", "scale"],
   discrete: false,
   support: () => REAL,
-  elementLogDensity(x, loc, scale) {
-    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
-    return -0.5 * z * z - logNormaliser(scale);
+  // 1/scale and log scale + ½log 2π once per scale, not once per element.
+  constants: {
+    params: [1],
+    size: 2,
+    compute(_loc, scale, _c, k) {
+      k[0] = 1 / scale;
+      k[1] = Math.log(scale) + HALF_LN_TWO_PI;
+    },
   },
-  elementLogDensityGrad(x, loc, scale, _c, g) {
+  elementLogDensity(x, loc, _scale, _c, k) {
     if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
-    g[0] = -z / scale;
-    g[1] = z / scale;
-    g[2] = (z * z - 1) / scale;
-    return -0.5 * z * z - logNormaliser(scale);
+    const z = (x - loc) * k[0]!;
+    return -0.5 * z * z - k[1]!;
+  },
+  elementLogDensityGrad(x, loc, _scale, _c, g, k) {
+    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
+    const inv = k[0]!;
+    const z = (x - loc) * inv;
+    const dz = z * inv;
+    g[0] = -dz;
+    g[1] = dz;
+    g[2] = (z * z - 1) * inv;
+    return -0.5 * z * z - k[1]!;
   },
   elementSample: (rng, loc, scale) => loc + scale * rng.normal(),
 });

@@ -37,16 +37,94 @@ export interface ScalarFamilyDefinition {
   readonly discrete: boolean;
   /** Support of the value given the parameters. */
   support(p: Params): Support;
-  /** Log density of one element with full normalising constant; −Infinity outside the support. */
-  elementLogDensity(x: number, a: number, b: number, c: number): number;
+  /**
+   * Numbers the element functions need that depend on some parameters only (1/scale, log scale,
+   * lgamma(shape), ...), optional. Broadcasting a scalar parameter over n elements then computes
+   * them once instead of n times: callers compute them whenever one of `params` changes and pass
+   * them to the element functions as their last argument `k`. Example for normal(loc, scale):
+   * `{ params: [1], size: 2, compute: (_loc, scale, _c, k) => { k[0] = 1 / scale; k[1] = Math.log(scale); } }`.
+   */
+  readonly constants?: {
+    /** Positions in `paramOrder` of the parameters the constants are computed from. */
+    readonly params: readonly number[];
+    /** How many numbers `compute` writes (k[0] to k[size − 1]). */
+    readonly size: number;
+    /** Writes the constants for valid parameters (a, b, c) to `k`; reads only the positions in `params`. */
+    compute(a: number, b: number, c: number, k: Float64Array): void;
+  };
+  /**
+   * Log density of one element with full normalising constant; −Infinity outside the support.
+   * `k` holds the `constants` of (a, b, c) when the family declares them.
+   */
+  elementLogDensity(x: number, a: number, b: number, c: number, k: Float64Array): number;
   /**
    * Same value; writes ∂/∂x to g[0] and ∂/∂(a, b, c) to g[1..3] (overwrites, need not touch
    * entries of absent parameters or g[0] for discrete families). Partials may be left stale when
-   * the result is −Infinity.
+   * the result is −Infinity. Computing the value exactly as `elementLogDensity` does keeps a
+   * compiled model's density with and without gradient equal to the last bit.
    */
-  elementLogDensityGrad(x: number, a: number, b: number, c: number, g: Float64Array): number;
+  elementLogDensityGrad(x: number, a: number, b: number, c: number, g: Float64Array, k: Float64Array): number;
   /** One draw with valid parameters, using only `rng`. */
   elementSample(rng: Rng, a: number, b: number, c: number): number;
+}
+
+/**
+ * The per-element functions behind a distribution built by {@link scalarFamily}, for code that
+ * runs its own loop over the elements (the density compiler fuses an observation's density with
+ * the elementwise expression computing its parameters, so `loc = alpha[county] + floor * beta`
+ * is never stored). A caller must reproduce what the broadcasting methods do around the element
+ * functions: substitute `defaults` for absent parameters, pass unused trailing arguments as 0,
+ * check every parameter value against `supports` (outside → the whole density is −Infinity),
+ * pass the `constants` of the element's parameters (when declared), sum the element results in
+ * element order, and map a NaN sum to −Infinity.
+ *
+ * @example
+ * ```ts
+ * const k = elementKernel(normal)!;
+ * const g = new Float64Array(4);
+ * const c = new Float64Array(k.constants?.size ?? 0);
+ * k.constants?.compute(0, 1, 0, c);
+ * k.logDensityGrad(0.5, 0, 1, 0, g, c); // −0.125 − ½log 2π; g = [−0.5, 0.5, −0.75, ·]
+ * ```
+ */
+export interface ElementKernel {
+  /** Positional order of the parameters (argument a, b, c of the element functions). */
+  readonly paramOrder: readonly string[];
+  /** Support of each parameter, in `paramOrder`. */
+  readonly supports: readonly Support[];
+  /** Value used for an absent parameter, in `paramOrder` (undefined: the parameter is required). */
+  readonly defaults: readonly (number | undefined)[];
+  /** True when the value is discrete (g[0] is then never written). */
+  readonly discrete: boolean;
+  /** The definition's per-parameter constants, if any. */
+  readonly constants: ScalarFamilyDefinition["constants"];
+  /** The definition's `elementLogDensity`. */
+  readonly logDensity: ScalarFamilyDefinition["elementLogDensity"];
+  /** The definition's `elementLogDensityGrad` (writes g[0..3]). */
+  readonly logDensityGrad: ScalarFamilyDefinition["elementLogDensityGrad"];
+}
+
+/**
+ * Element kernels of the distributions {@link scalarFamily} built. A side table rather than a
+ * member of the returned object: a copy of a family with its methods overridden
+ * (`{ ...normal, logDensity }`) must not inherit element functions that no longer describe it.
+ */
+const kernels = new WeakMap<Distribution, ElementKernel>();
+
+/**
+ * The element kernel of a distribution built by {@link scalarFamily}; undefined for any other
+ * distribution (including copies of a scalar family).
+ *
+ * @param dist - a distribution
+ * @returns its element kernel, or undefined
+ * @example
+ * ```ts
+ * elementKernel(normal)?.paramOrder; // ["loc", "scale"]
+ * elementKernel({ ...normal }); // undefined
+ * ```
+ */
+export function elementKernel(dist: Distribution): ElementKernel | undefined {
+  return kernels.get(dist);
 }
 
 /**
@@ -92,6 +170,20 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
   const xBox = new Float64Array(1);
   const g = new Float64Array(MAX_PARAMS + 1);
   let xData: Float64Array = xBox;
+  const constants = def.constants;
+  const constantParams = constants?.params ?? [];
+  const kc = new Float64Array(constants?.size ?? 0);
+
+  /**
+   * Computes the constants once when every parameter they depend on is broadcast; returns true
+   * when they vary by element instead (the loop then computes them per element).
+   */
+  function prepareConstants(): boolean {
+    if (constants === undefined) return false;
+    for (let q = 0; q < constantParams.length; q++) if (strides[constantParams[q]!] !== 0) return true;
+    constants.compute(data[0]![0]!, data[1]![0]!, data[2]![0]!, kc);
+    return false;
+  }
 
   /** Binds parameters for n elements; returns false when a bound value is outside its support. */
   function bindParams(p: Params, n: number, strict: boolean): boolean {
@@ -180,7 +272,7 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
     return gx;
   }
 
-  return {
+  const dist: Distribution = {
     family: def.family,
     params: def.params,
     paramOrder: def.paramOrder,
@@ -197,9 +289,15 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
       const s0 = strides[0]!;
       const s1 = strides[1]!;
       const s2 = strides[2]!;
+      const vary = prepareConstants();
+      const xs = xData;
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const lp = elementLogDensity(xData[i]!, d0[i * s0]!, d1[i * s1]!, d2[i * s2]!);
+        const a = d0[i * s0]!;
+        const b = d1[i * s1]!;
+        const c = d2[i * s2]!;
+        if (vary) constants!.compute(a, b, c, kc);
+        const lp = elementLogDensity(xs[i]!, a, b, c, kc);
         if (!(lp > Number.NEGATIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
         total += lp;
       }
@@ -219,16 +317,38 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
       const g0 = grads[0];
       const g1 = grads[1];
       const g2 = grads[2];
+      const vary = prepareConstants();
+      const xs = xData;
+      // A broadcast parameter's partial is summed in a register and added once after the loop.
+      let sum0 = 0;
+      let sum1 = 0;
+      let sum2 = 0;
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const lp = elementLogDensityGrad(xData[i]!, d0[i * s0]!, d1[i * s1]!, d2[i * s2]!, g);
+        const a = d0[i * s0]!;
+        const b = d1[i * s1]!;
+        const c = d2[i * s2]!;
+        if (vary) constants!.compute(a, b, c, kc);
+        const lp = elementLogDensityGrad(xs[i]!, a, b, c, g, kc);
         if (!(lp > Number.NEGATIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
         total += lp;
         if (gx !== undefined) gx[i]! += g[0]!;
-        if (g0 !== undefined) g0[i * s0]! += g[1]!;
-        if (g1 !== undefined) g1[i * s1]! += g[2]!;
-        if (g2 !== undefined) g2[i * s2]! += g[3]!;
+        if (g0 !== undefined) {
+          if (s0 === 0) sum0 += g[1]!;
+          else g0[i]! += g[1]!;
+        }
+        if (g1 !== undefined) {
+          if (s1 === 0) sum1 += g[2]!;
+          else g1[i]! += g[2]!;
+        }
+        if (g2 !== undefined) {
+          if (s2 === 0) sum2 += g[3]!;
+          else g2[i]! += g[3]!;
+        }
       }
+      if (g0 !== undefined && s0 === 0) g0[0]! += sum0;
+      if (g1 !== undefined && s1 === 0) g1[0]! += sum1;
+      if (g2 !== undefined && s2 === 0) g2[0]! += sum2;
       return Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
     },
 
@@ -265,6 +385,16 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
       return target;
     },
   };
+  kernels.set(dist, {
+    paramOrder: names,
+    supports,
+    defaults,
+    discrete: def.discrete,
+    constants,
+    logDensity: elementLogDensity,
+    logDensityGrad: elementLogDensityGrad,
+  });
+  return dist;
 }
 
 /** Index of the first of n values outside the support, or −1. */

@@ -328,7 +328,9 @@ class ProgramCompiler {
       } else if (!node.scalar && !this.inlined[i]) {
         ctx.B[i] = new Float64Array(node.size);
       }
-      if (!node.scalar && !this.inlined[i] && this.needsGrad[i]) ctx.A[i] = new Float64Array(node.size);
+      // A fused node's adjoint never leaves its term's loop.
+      if (!node.scalar && !this.inlined[i] && !this.fused[i] && this.needsGrad[i])
+        ctx.A[i] = new Float64Array(node.size);
       if (node.op === "gather") ctx.I[i] = node.index;
       if (node.op === "matvec") ctx.OP[i] = node.operator;
       if (node.op === "latent" && node.bijector) ctx.BJ[i] = node.bijector;
@@ -463,8 +465,7 @@ class Emitter {
       this.line("grad.fill(0);");
       this.line("gs.fill(0);");
       this.nodes.forEach((_, i) => {
-        // A fused node's only contribution is its term's, which overwrites the adjoint.
-        if (this.live[i] && this.ctx.A[i] !== undefined && !this.fused[i]) this.line(`a${i}.fill(0);`);
+        if (this.live[i] && this.ctx.A[i] !== undefined) this.line(`a${i}.fill(0);`);
       });
     }
     if (mode === "value" || mode === "grad") this.line("let lp = 0;", "let lj = 0;");
@@ -501,7 +502,7 @@ class Emitter {
           this.line(`gs[${term.value}] += 1;`);
       });
       for (let i = this.nodes.length - 1; i >= 0; i--) {
-        if (this.live[i] && (this.emitsHere(i) || this.fused[i]) && this.needsGrad[i]) this.backward(i);
+        if (this.live[i] && this.emitsHere(i) && this.needsGrad[i]) this.backward(i);
       }
     }
     if (mode === "value" || mode === "grad") {
@@ -844,8 +845,15 @@ class Emitter {
         args.push(this.sref(j));
         return;
       }
-      const v = `p${t}_${m}`;
-      body.push(`const ${v} = ${this.fused[j] ? this.opExpr(j, (c) => this.elem(c)) : `b${j}[k]`};`);
+      let v = `p${t}_${m}`;
+      if (this.fused[j] && wantsGrad) {
+        // The chain's values stay in registers for its adjoint, taken in this same loop.
+        const value = (c: number): string => (this.inlined[c] ? `t${c}` : this.elem(c));
+        for (const c of this.chainOrder(j)) body.push(`const t${c} = ${this.opExpr(c, value)};`);
+        v = `t${j}`;
+      } else {
+        body.push(`const ${v} = ${this.fused[j] ? this.opExpr(j, (c) => this.elem(c)) : `b${j}[k]`};`);
+      }
       check(m, v, body);
       args.push(v);
     });
@@ -879,7 +887,13 @@ class Emitter {
       } else if (!kernel.discrete) accumulate(term.value, "kg[0]", false);
       kernel.paramOrder.forEach((name, m) => {
         const j = term.params[name];
-        if (j !== undefined) accumulate(j, `kg[${m + 1}]`, this.fused[j]!);
+        if (j === undefined) return;
+        if (this.fused[j] && this.needsGrad[j]) {
+          const code = this.chainAdjoint(j, `kg[${m + 1}]`, true);
+          for (const l of code.pre) if (!pre.includes(l)) pre.push(l);
+          body.push(...code.body);
+          for (const l of code.post) if (!post.includes(l)) post.push(l);
+        } else accumulate(j, `kg[${m + 1}]`, this.fused[j]!);
       });
     } else {
       body.push(`s${t} += KL${t}(${args.join(", ")}, KK${t});`);
@@ -907,19 +921,29 @@ class Emitter {
     return `a${c}[k] += ${contribution};`;
   }
 
-  /**
-   * The adjoint loop of a fused elementwise chain rooted at `root`, whose adjoint at element k is
-   * `seed` (an expression in k).
-   */
-  private chainBackward(root: number, seed: string): void {
-    // Every node of the fused chain, children before parents.
+  /** The nodes of the fused chain rooted at `root`, children before parents. */
+  private chainOrder(root: number): number[] {
     const order: number[] = [];
     const collect = (j: number): void => {
       for (const c of inputsOf(this.nodes[j]!)) if (this.inlined[c]) collect(c);
       order.push(j);
     };
     collect(root);
-    const size = this.nodes[root]!.size;
+    return order;
+  }
+
+  /**
+   * The adjoint of a fused elementwise chain rooted at `root`, whose adjoint at element k is
+   * `seed`, as statements before a loop, in one iteration, and after it. With `valuesInScope`
+   * the chain's temporaries `t<j>` are defined in the loop already (a fused term computed them);
+   * otherwise the iteration recomputes the ones the adjoint rules read.
+   */
+  private chainAdjoint(
+    root: number,
+    seed: string,
+    valuesInScope: boolean,
+  ): { pre: string[]; body: string[]; post: string[] } {
+    const order = this.chainOrder(root);
     const value = (c: number): string => (this.inlined[c] ? `t${c}` : this.elem(c));
     const adjoints: string[] = [`const d${root} = ${seed};`];
     const runs = new Set(
@@ -954,28 +978,43 @@ class Emitter {
         if (this.needsGrad[node.b]) adjoints.push(this.accumulate(node.b, cb, scalarAcc));
       }
     }
-    // Recompute only the chain values the adjoint rules read (and what those values need).
-    const expressions = new Map(order.map((j) => [j, this.opExpr(j, value)] as const));
-    const needed = new Set<number>();
-    const scan = (text: string): void => {
-      for (const m of text.matchAll(/\bt(\d+)\b/g)) {
-        const j = Number(m[1]);
-        if (expressions.has(j) && !needed.has(j)) {
-          needed.add(j);
-          scan(expressions.get(j)!);
+    const body: string[] = [];
+    if (!valuesInScope) {
+      // Recompute only the chain values the adjoint rules read (and what those values need).
+      const expressions = new Map(order.map((j) => [j, this.opExpr(j, value)] as const));
+      const needed = new Set<number>();
+      const scan = (text: string): void => {
+        for (const m of text.matchAll(/\bt(\d+)\b/g)) {
+          const j = Number(m[1]);
+          if (expressions.has(j) && !needed.has(j)) {
+            needed.add(j);
+            scan(expressions.get(j)!);
+          }
         }
-      }
+      };
+      scan(adjoints.join("\n"));
+      for (const j of order) if (needed.has(j)) body.push(`const t${j} = ${expressions.get(j)};`);
+    }
+    body.push(...adjoints);
+    const src = (j: number): number => (this.nodes[j] as { src: number }).src;
+    return {
+      pre: [
+        ...[...scalarAcc].map((c) => `let acc${c} = 0;`),
+        ...[...runs].map((j) => `let cur${j} = ix${j}[0], run${j} = 0;`),
+      ],
+      body,
+      post: [
+        ...[...scalarAcc].map((c) => `gs[${c}] += acc${c};`),
+        ...[...runs].map((j) => `a${src(j)}[cur${j}] += run${j};`),
+      ],
     };
-    scan(adjoints.join("\n"));
-    const body = [
-      ...order.filter((j) => needed.has(j)).map((j) => `const t${j} = ${expressions.get(j)};`),
-      ...adjoints,
-    ];
-    for (const c of scalarAcc) this.line(`let acc${c} = 0;`);
-    for (const j of runs) this.line(`let cur${j} = ix${j}[0], run${j} = 0;`);
-    this.line(`for (let k = 0; k < ${size}; k++) {`, ...body.map((l) => `  ${l}`), "}");
-    for (const c of scalarAcc) this.line(`gs[${c}] += acc${c};`);
-    for (const j of runs) this.line(`a${(this.nodes[j] as { src: number }).src}[cur${j}] += run${j};`);
+  }
+
+  /** The adjoint loop of a fused elementwise chain rooted at `root` (see {@link chainAdjoint}). */
+  private chainBackward(root: number, seed: string): void {
+    const { pre, body, post } = this.chainAdjoint(root, seed, false);
+    const size = this.nodes[root]!.size;
+    this.line(...pre, `for (let k = 0; k < ${size}; k++) {`, ...body.map((l) => `  ${l}`), "}", ...post);
   }
 
   private backward(i: number): void {

@@ -9,7 +9,7 @@ import { DomainError, describeValue, ModelError, ShapeError } from "../core/erro
 import type { FamilySignature, SignatureLookup } from "../core/family.js";
 import type { SourceSpan } from "../core/span.js";
 import { formatSupport, inScalarSupport, isDiscrete, type Support } from "../core/support.js";
-import { constantValue, formatIrShape, rebuildExpr, ref as refExpr, shapesAgree } from "./expr.js";
+import { constantValue, formatIrShape, rebuildExpr, ref as refExpr, referencedNames, shapesAgree } from "./expr.js";
 import { closestName, suggestionHint } from "./suggest.js";
 import type {
   Annotations,
@@ -50,6 +50,14 @@ const RESERVED = new Set([
   "log_sum_exp",
 ]);
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+/**
+ * Annotation keys the model language reads as node fields, so they could not print and parse
+ * back as tags: `@part` is a factor's part (the text allows it only on `target +=`), and on a
+ * latent `@parameterization` is its parameterization. On other declarations `@parameterization`
+ * is an ordinary tag.
+ */
+const RESERVED_ANNOTATIONS = new Set(["part"]);
+const RESERVED_LATENT_ANNOTATIONS = new Set(["parameterization", "part"]);
 
 /**
  * What `data()` needs. @example `{ name: "y", shape: ["J"] }`
@@ -283,14 +291,15 @@ export class GraphBuilder {
         });
       }
     });
-    if (spec.annotations !== undefined) checkAnnotations(spec.annotations, where, spec.span);
+    const annotations =
+      spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_ANNOTATIONS);
     const node: HyperNode = freezeDeep({
       kind: "hyper",
       name: spec.name,
       shape: [...shape],
       support,
       init: typeof init === "number" ? init : [...init],
-      ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
+      ...(annotations ? { annotations } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
     this.push(node);
@@ -326,7 +335,8 @@ export class GraphBuilder {
         span: spec.span,
       });
     }
-    if (spec.annotations !== undefined) checkAnnotations(spec.annotations, where, spec.span);
+    const annotations =
+      spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_LATENT_ANNOTATIONS);
     const node: LatentNode = freezeDeep({
       kind: "latent",
       name: spec.name,
@@ -335,7 +345,7 @@ export class GraphBuilder {
       shape: [...shape],
       dtype: sig.discrete ? "int" : "real",
       ...(spec.support ? { support: spec.support } : {}),
-      ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
+      ...(annotations ? { annotations } : {}),
       ...(spec.parameterization !== undefined ? { parameterization: spec.parameterization } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
@@ -419,12 +429,13 @@ export class GraphBuilder {
     const where = `deterministic '${spec.name}'`;
     this.claim(spec.name, spec.span);
     const expr = this.checkExpr(spec.expr, where);
-    if (spec.annotations !== undefined) checkAnnotations(spec.annotations, where, spec.span);
+    const annotations =
+      spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_ANNOTATIONS);
     const node: DeterministicNode = freezeDeep({
       kind: "deterministic",
       name: spec.name,
       expr,
-      ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}),
+      ...(annotations ? { annotations } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
     this.push(node);
@@ -503,7 +514,9 @@ export class GraphBuilder {
   }
 
   /**
-   * Freezes the graph; the builder accepts no more nodes.
+   * Freezes the graph; the builder accepts no more nodes. The nodes come out in a canonical
+   * order (see {@link canonicalOrder}), so the graph does not depend on which of several
+   * equivalent orders a front end declared them in.
    *
    * @example
    * ```ts
@@ -513,7 +526,7 @@ export class GraphBuilder {
   build(): ModelGraph {
     this.open(undefined);
     this.frozen = true;
-    return Object.freeze({ version: 1, name: this.name, nodes: Object.freeze([...this.nodes]) });
+    return Object.freeze({ version: 1, name: this.name, nodes: Object.freeze(canonicalOrder(this.nodes)) });
   }
 
   private open(span: SourceSpan | undefined): void {
@@ -756,6 +769,61 @@ export class GraphBuilder {
   }
 }
 
+/**
+ * The canonical order of a graph's nodes, the order the printed text's blocks give back when
+ * it is parsed: data, then deterministics of data alone (transformed data), then hyper-parameters
+ * (they read nothing but data sizes), each group in declaration order; then latents, observations
+ * and factors in declaration order, each preceded by the deterministics it reads that are not yet
+ * placed (depth first, each node's inputs in declaration order); then unused deterministics.
+ * Latents keep their relative order, so the parameter vector's layout is the declaration order.
+ * `nodes` must be in a dependency order (the builder guarantees it); so is the result.
+ */
+function canonicalOrder(nodes: readonly ModelNode[]): ModelNode[] {
+  const position = new Map<string, number>();
+  const kinds = new Map<string, ModelNode["kind"]>();
+  const deterministics = new Map<string, DeterministicNode>();
+  const dataOnly = new Set<string>();
+  nodes.forEach((n, i) => {
+    if (n.kind === "observed") return;
+    position.set(n.name, i);
+    kinds.set(n.name, n.kind);
+    if (n.kind !== "deterministic") return;
+    deterministics.set(n.name, n);
+    if (referencedNames(n.expr).every((r) => kinds.get(r) === "data" || dataOnly.has(r))) dataOnly.add(n.name);
+  });
+  const out: ModelNode[] = [];
+  const placed = new Set<string>();
+  const place = (n: ModelNode): void => {
+    out.push(n);
+    if (n.kind !== "observed") placed.add(n.name);
+  };
+  const placeInputs = (inputs: readonly string[]): void => {
+    const waiting = [...new Set(inputs)]
+      .filter((r) => deterministics.has(r) && !placed.has(r))
+      .sort((a, b) => position.get(a)! - position.get(b)!);
+    for (const r of waiting) {
+      if (placed.has(r)) continue;
+      const d = deterministics.get(r)!;
+      placeInputs(referencedNames(d.expr));
+      place(d);
+    }
+  };
+  for (const n of nodes) if (n.kind === "data") place(n);
+  for (const n of nodes) if (n.kind === "deterministic" && dataOnly.has(n.name)) place(n);
+  for (const n of nodes) if (n.kind === "hyper") place(n);
+  for (const n of nodes) {
+    if (n.kind === "latent" || n.kind === "observed") {
+      placeInputs(Object.values(n.args).flatMap(referencedNames));
+      place(n);
+    } else if (n.kind === "factor") {
+      placeInputs(referencedNames(n.expr));
+      place(n);
+    }
+  }
+  for (const n of nodes) if (n.kind === "deterministic" && !placed.has(n.name)) place(n);
+  return out;
+}
+
 /** Shape and element type of the value a node defines. */
 function valueType(node: ModelNode): { shape: IrShape; dtype: DType } {
   switch (node.kind) {
@@ -846,8 +914,22 @@ function checkName(name: string, what: string, span: SourceSpan | undefined): vo
   }
 }
 
-function checkAnnotations(a: Annotations, where: string, span: SourceSpan | undefined): void {
-  for (const [k, v] of Object.entries(a)) {
+/**
+ * Checks a node's annotations and returns a copy with the keys sorted, the order the printer
+ * writes them in, so a graph read back from its text (or from JSON) serialises identically.
+ */
+function canonicalAnnotations(
+  a: Annotations,
+  where: string,
+  span: SourceSpan | undefined,
+  reserved: ReadonlySet<string>,
+): Annotations {
+  if (a === null || typeof a !== "object" || Array.isArray(a)) {
+    throw new ModelError({ where, what: "annotations must be an object", got: describeValue(a), span });
+  }
+  const sorted: Record<string, string | number | boolean> = {};
+  for (const k of Object.keys(a).sort()) {
+    const v = a[k];
     if (!IDENTIFIER.test(k) || !(typeof v === "string" || typeof v === "number" || typeof v === "boolean")) {
       throw new ModelError({
         where,
@@ -856,7 +938,31 @@ function checkAnnotations(a: Annotations, where: string, span: SourceSpan | unde
         span,
       });
     }
+    if (reserved.has(k)) {
+      throw new ModelError({
+        where,
+        what: `'${k}' is a reserved annotation`,
+        got: `@${k}(${typeof v === "string" ? JSON.stringify(v) : String(v)})`,
+        expected: "any other key",
+        hint:
+          k === "parameterization"
+            ? "give a latent's parameterization in its own field (LatentSpec.parameterization)."
+            : "a factor's part is the FactorSpec.part field, not an annotation.",
+        span,
+      });
+    }
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new ModelError({
+        where,
+        what: `annotation '${k}' must be a finite number`,
+        got: describeValue(v),
+        expected: "a finite number",
+        span,
+      });
+    }
+    sorted[k] = v;
   }
+  return sorted;
 }
 
 function checkEmbeddedValue(

@@ -38,6 +38,8 @@
  * fn         = "exp" | "log" | "log1p" | "expm1" | "logistic" | "softplus" | "abs" | "sqrt"
  *            | "sum" | "mean" | "log_sum_exp" | "dot" ;
  * ```
+ * Each block keeps the graph's node order, and the text parser gives the nodes back in the
+ * canonical order of `GraphBuilder.build()`, so parsing the printed text gives the same graph.
  * Numbers print with JavaScript's shortest round-tripping form (`0.1`, `1e-7`), so parsing them
  * gives back the same doubles.
  * @module ir/printer
@@ -208,12 +210,18 @@ function familyCall(family: string, args: Readonly<Record<string, Expr>>): strin
     .join(", ")})`;
 }
 
-/** `@key(value) ` for each annotation (keys sorted), then a latent's `@parameterization(...)`. */
+/**
+ * `@key(value) ` for each annotation (keys sorted, as the builder stores them; numbers as
+ * {@link literal} writes them, so `-0` reads back), then a latent's `@parameterization(...)`.
+ */
 function annotationPrefix(a: Annotations | undefined, parameterization?: string): string {
   const parts: string[] = [];
   for (const key of Object.keys(a ?? {}).sort()) {
     const v = a![key];
-    if (v !== undefined) parts.push(`@${key}(${typeof v === "string" ? JSON.stringify(v) : String(v)}) `);
+    if (v !== undefined)
+      parts.push(
+        `@${key}(${typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? literal(v) : String(v)}) `,
+      );
   }
   if (parameterization !== undefined) parts.push(`@parameterization(${JSON.stringify(parameterization)}) `);
   return parts.join("");

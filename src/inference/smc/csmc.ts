@@ -53,8 +53,8 @@ export interface ConditionalSmcSweep {
  * allocated once, so repeated sweeps allocate nothing.
  *
  * Conditional resampling uses the multinomial scheme for the N − 1 free particles: that is the
- * case the invariance proofs cover directly; conditional versions of the low-variance schemes
- * (Chopin & Singh 2015) are not implemented.
+ * case the invariance proofs cover directly. The conditional versions of the low-variance schemes
+ * (Chopin & Singh 2015) would lower the variance further; sprig does not offer them yet.
  *
  * @example
  * ```ts

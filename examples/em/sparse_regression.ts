@@ -33,6 +33,7 @@ import type { ModelGraph } from "../../src/ir/types.js";
 import { model, normal } from "../../src/lang/builder/index.js";
 import { ard } from "../../src/lang/builder/priors/index.js";
 import { createDefaultRegistry } from "../../src/runtime/dists/index.js";
+import { Cholesky } from "../../src/runtime/factor/index.js";
 import { createRng } from "../../src/runtime/rng/index.js";
 
 /**
@@ -138,32 +139,6 @@ function draw(
   return { X, y };
 }
 
-/** Solves the symmetric positive definite system G b = r in place by Cholesky (G row-major n × n). */
-function choleskySolve(G: Float64Array, r: Float64Array, n: number): Float64Array {
-  const L = Float64Array.from(G);
-  for (let j = 0; j < n; j++) {
-    let s = L[j * n + j];
-    for (let k = 0; k < j; k++) s -= L[j * n + k] * L[j * n + k];
-    const pivot = Math.sqrt(s);
-    L[j * n + j] = pivot;
-    for (let i = j + 1; i < n; i++) {
-      let t = L[i * n + j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / pivot;
-    }
-  }
-  const b = Float64Array.from(r);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) b[i] -= L[i * n + k] * b[k];
-    b[i] /= L[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) b[i] -= L[k * n + i] * b[k];
-    b[i] /= L[i * n + i];
-  }
-  return b;
-}
-
 /**
  * Generates the data, fits EM-SBL and OLS, prints a table and returns one row per method.
  *
@@ -245,7 +220,7 @@ export function runSparseRegression(options: SparseRegressionOptions = {}): Spar
       for (let b = 0; b < D; b++) gram[a * D + b] += xa * Xs[i * D + b];
     }
   }
-  const ols = score("OLS", choleskySolve(gram, rhs, D), (performance.now() - t0) / 1000);
+  const ols = score("OLS", Cholesky.factor(gram, D).solve(rhs), (performance.now() - t0) / 1000);
 
   log(
     `Sparse regression: N = ${N} training rows, D = ${D} predictors (AR(1) ρ = ${rho}), 6 relevant, noise sd ${noise}`,

@@ -49,3 +49,4 @@ export * as vi from "./inference/vi/index.js";
 export { fitAdvi, fitVb } from "./inference/vi/index.js";
 export type { KernelSet, Transpose, Uplo } from "./kernels/index.js";
 export type { ParseOptions } from "./lang/text/index.js";
+export * from "./lang/builder/priors/index.js";

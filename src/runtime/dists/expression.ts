@@ -9,14 +9,15 @@
  */
 import { createRequire } from "node:module";
 import type { MathNode } from "mathjs";
-import { CapabilityError, DomainError, describeValue, ModelError, ShapeError } from "../../core/errors.js";
+import { CapabilityError, describeValue, ModelError, ShapeError } from "../../core/errors.js";
 import type { ParamSpec } from "../../core/family.js";
 import type { Rng } from "../../core/rng.js";
-import { formatShape, type Shape, shapeSize } from "../../core/shape.js";
-import { formatSupport, inScalarSupport, isDiscrete, REAL, type Support } from "../../core/support.js";
+import { type Shape, shapeSize } from "../../core/shape.js";
+import { formatSupport, isDiscrete, REAL, type Support } from "../../core/support.js";
 import { digamma, lbeta, lgamma, log1pexp, logistic } from "../special.js";
 import type { Distribution, GradOut, Params, Value } from "./distribution.js";
 import { memoizeLast, memoizeLast2 } from "./memo.js";
+import { createParamBinder } from "./param_binding.js";
 import { suggestName } from "./suggest.js";
 
 type MathJs = typeof import("mathjs");
@@ -893,67 +894,12 @@ export function expressionDistribution(def: ExpressionPriorDefinition): Expressi
     def.gradient === false ? undefined : (compileKernel(value, partials, m, support).kernel as GradKernel);
 
   // Per-call bindings (JavaScript is single-threaded and kernels never re-enter).
-  const boxes = order.map(() => new Float64Array(1));
-  const data: Float64Array[] = boxes.slice();
-  const strides = new Int32Array(m);
+  const binder = createParamBinder(where, order, specs, (s) => `lie in ${formatSupport(s)}`);
+  const { data, strides } = binder;
+  const bindParams = binder.bind;
   const grads: (Float64Array | undefined)[] = order.map(() => undefined);
   const xBox = new Float64Array(1);
-  const supports = order.map((name) => specs[name]!.support);
-  const defaults = order.map((name) => specs[name]!.default);
   const element: Record<string, number> = Object.fromEntries(order.map((name) => [name, 0]));
-
-  function bindParams(p: Params, n: number, strict: boolean): boolean {
-    let valid = true;
-    for (let k = 0; k < m; k++) {
-      const name = order[k]!;
-      let v = p[name];
-      if (v === undefined) {
-        const fallback = defaults[k];
-        if (fallback === undefined) {
-          throw new ModelError({
-            where,
-            what: `missing parameter '${name}'`,
-            got: `parameters {${Object.keys(p).join(", ")}}`,
-            expected: `{${order.join(", ")}}`,
-          });
-        }
-        v = fallback;
-      }
-      if (typeof v === "number") {
-        boxes[k]![0] = v;
-        data[k] = boxes[k]!;
-        strides[k] = 0;
-      } else {
-        if (v.length !== 1 && v.length !== n) {
-          throw new ShapeError({
-            where,
-            what: `parameter '${name}' does not broadcast against the value`,
-            got: formatShape([v.length]),
-            expected: `a scalar or ${formatShape([n])}`,
-          });
-        }
-        data[k] = v;
-        strides[k] = v.length === 1 ? 0 : 1;
-      }
-      if (strict || valid) {
-        const values = data[k]!;
-        const count = strides[k] === 0 ? 1 : n;
-        for (let i = 0; i < count; i++) {
-          if (inScalarSupport(supports[k]!, values[i]!)) continue;
-          if (strict) {
-            throw new DomainError({
-              where,
-              what: `parameter '${name}' must lie in ${formatSupport(supports[k]!)}`,
-              got: strides[k] === 0 ? describeValue(values[i]) : `${describeValue(values[i])} at element ${i}`,
-            });
-          }
-          valid = false;
-          break;
-        }
-      }
-    }
-    return valid;
-  }
 
   function bindValue(x: Value): Float64Array {
     if (typeof x !== "number") return x;

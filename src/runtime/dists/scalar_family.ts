@@ -1,9 +1,10 @@
-import { DomainError, describeValue, ModelError, ShapeError } from "../../core/errors.js";
+import { ModelError, ShapeError } from "../../core/errors.js";
 import type { ParamSpec } from "../../core/family.js";
 import type { Rng } from "../../core/rng.js";
-import { formatShape, type Shape, shapeSize } from "../../core/shape.js";
-import { inScalarSupport, type Support } from "../../core/support.js";
+import { type Shape, shapeSize } from "../../core/shape.js";
+import type { Support } from "../../core/support.js";
 import type { Distribution, GradOut, Params, Value } from "./distribution.js";
+import { createParamBinder } from "./param_binding.js";
 
 /** Most parameters any scalar family here takes (student_t: df, loc, scale). */
 const MAX_PARAMS = 3;
@@ -158,14 +159,13 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
       hint: "implement the Distribution interface directly for families with more parameters.",
     });
   }
-  const supports: Support[] = names.map((name) => def.params[name]!.support);
-  const defaults: (number | undefined)[] = names.map((name) => def.params[name]!.default);
   const { elementLogDensity, elementLogDensityGrad, elementSample } = def;
 
   // Per-call bindings: each parameter's data, its stride (0 = broadcast), and its grad buffer.
-  const boxes = [new Float64Array(1), new Float64Array(1), new Float64Array(1)];
-  const data: Float64Array[] = boxes.slice();
-  const strides = new Int32Array(MAX_PARAMS);
+  // Absent trailing arguments occupy the unused slots as broadcast zeros.
+  const binder = createParamBinder(where, names, def.params, (s) => `be ${describeSupport(s)}`, MAX_PARAMS);
+  const { data, strides, supports, defaults } = binder;
+  const bindParams = binder.bind;
   const grads: (Float64Array | undefined)[] = [undefined, undefined, undefined];
   const xBox = new Float64Array(1);
   const g = new Float64Array(MAX_PARAMS + 1);
@@ -183,56 +183,6 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
     for (let q = 0; q < constantParams.length; q++) if (strides[constantParams[q]!] !== 0) return true;
     constants.compute(data[0]![0]!, data[1]![0]!, data[2]![0]!, kc);
     return false;
-  }
-
-  /** Binds parameters for n elements; returns false when a bound value is outside its support. */
-  function bindParams(p: Params, n: number, strict: boolean): boolean {
-    let valid = true;
-    for (let k = 0; k < m; k++) {
-      const name = names[k]!;
-      let v = p[name];
-      if (v === undefined) {
-        const fallback = defaults[k];
-        if (fallback === undefined) {
-          throw new ModelError({
-            where,
-            what: `missing parameter '${name}'`,
-            got: `parameters {${Object.keys(p).join(", ")}}`,
-            expected: `{${names.join(", ")}}`,
-          });
-        }
-        v = fallback;
-      }
-      if (typeof v === "number") {
-        boxes[k]![0] = v;
-        data[k] = boxes[k]!;
-        strides[k] = 0;
-      } else {
-        if (v.length !== 1 && v.length !== n) {
-          throw new ShapeError({
-            where,
-            what: `parameter '${name}' does not broadcast against the value`,
-            got: formatShape([v.length]),
-            expected: `a scalar or ${formatShape([n])}`,
-          });
-        }
-        data[k] = v;
-        strides[k] = v.length === 1 ? 0 : 1;
-      }
-      if (strict || valid) {
-        const bad = firstOutside(data[k]!, strides[k] === 0 ? 1 : n, supports[k]!);
-        if (bad >= 0) {
-          if (strict) throw outsideError(where, name, supports[k]!, data[k]!, bad, strides[k]! !== 0);
-          valid = false;
-        }
-      }
-    }
-    for (let k = m; k < MAX_PARAMS; k++) {
-      boxes[k]![0] = 0;
-      data[k] = boxes[k]!;
-      strides[k] = 0;
-    }
-    return valid;
   }
 
   function bindValue(x: Value): number {
@@ -397,12 +347,6 @@ export function scalarFamily(def: ScalarFamilyDefinition): Distribution {
   return dist;
 }
 
-/** Index of the first of n values outside the support, or −1. */
-function firstOutside(values: Float64Array, n: number, support: Support): number {
-  for (let i = 0; i < n; i++) if (!inScalarSupport(support, values[i]!)) return i;
-  return -1;
-}
-
 /** Plain-words description of a parameter support: "positive", "finite", "in [0, 1]". */
 function describeSupport(support: Support): string {
   switch (support.kind) {
@@ -419,20 +363,4 @@ function describeSupport(support: Support): string {
     default:
       return `in ${support.kind}`;
   }
-}
-
-function outsideError(
-  where: string,
-  name: string,
-  support: Support,
-  values: Float64Array,
-  index: number,
-  elementwise: boolean,
-): DomainError {
-  const value = describeValue(values[index]!);
-  return new DomainError({
-    where,
-    what: `parameter '${name}' must be ${describeSupport(support)}`,
-    got: elementwise ? `${value} at element ${index}` : value,
-  });
 }

@@ -66,6 +66,7 @@ export interface DataSpec {
   readonly name: string;
   readonly shape: IrShape;
   readonly dtype?: DType;
+  /** Defaults to `{ kind: "integer" }` for int data and to none for real data. */
   readonly support?: Support;
   readonly value?: number | readonly number[];
   readonly span?: SourceSpan;
@@ -89,6 +90,7 @@ export interface LatentSpec {
   readonly family: string;
   readonly args: Readonly<Record<string, Expr>>;
   readonly shape?: IrShape;
+  /** `positive` is stored as `lower(0)`, the same model for a latent, as the text `<lower=0>` gives. */
   readonly support?: Support;
   readonly annotations?: Annotations;
   readonly parameterization?: string;
@@ -229,13 +231,17 @@ export class GraphBuilder {
         });
       }
     }
-    if (spec.value !== undefined) checkEmbeddedValue(spec.value, spec.shape, dtype, spec.support, where, spec.span);
+    // Integer data always carries an integer support, as the text front end gives `int` data, so
+    // both front ends build equal graphs and parse(print(graph)) equals the graph. The default
+    // admits exactly what `int` admits, so validation does not change.
+    const support: Support | undefined = spec.support ?? (dtype === "int" ? { kind: "integer" } : undefined);
+    if (spec.value !== undefined) checkEmbeddedValue(spec.value, spec.shape, dtype, support, where, spec.span);
     const node: DataNode = freezeDeep({
       kind: "data",
       name: spec.name,
       shape: [...spec.shape],
       dtype,
-      ...(spec.support ? { support: spec.support } : {}),
+      ...(support ? { support } : {}),
       ...(spec.value !== undefined ? { value: typeof spec.value === "number" ? spec.value : [...spec.value] } : {}),
       ...(spec.span ? { span: spec.span } : {}),
     });
@@ -335,6 +341,11 @@ export class GraphBuilder {
         span: spec.span,
       });
     }
+    // A latent's value only ever comes through its bijector, which is open at the bound either way,
+    // so `positive` and `lower(0)` mean the same model; store the form the text `<lower=0>` gives
+    // so parse(print(graph)) equals the graph. Data and hyper values are checked against their
+    // support (positive rejects 0, lower(0) admits it), so theirs stay as declared.
+    const support: Support | undefined = spec.support?.kind === "positive" ? { kind: "lower", lower: 0 } : spec.support;
     const annotations =
       spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_LATENT_ANNOTATIONS);
     const node: LatentNode = freezeDeep({
@@ -344,7 +355,7 @@ export class GraphBuilder {
       args,
       shape: [...shape],
       dtype: sig.discrete ? "int" : "real",
-      ...(spec.support ? { support: spec.support } : {}),
+      ...(support ? { support } : {}),
       ...(annotations ? { annotations } : {}),
       ...(spec.parameterization !== undefined ? { parameterization: spec.parameterization } : {}),
       ...(spec.span ? { span: spec.span } : {}),

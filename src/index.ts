@@ -50,3 +50,7 @@ export { fitAdvi, fitVb } from "./inference/vi/index.js";
 export type { KernelSet, Transpose, Uplo } from "./kernels/index.js";
 export type { ParseOptions } from "./lang/text/index.js";
 export * from "./lang/builder/priors/index.js";
+export type { DenseRegularization } from "./inference/adaptation/mass_matrix.js";
+export type { NormalizedDictionary, NormalizedPrior } from "./inference/em/problem.js";
+export type { SparsePriorExpansion } from "./lang/text/index.js";
+export type * as ad from "./runtime/ad/program.js";

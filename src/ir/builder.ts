@@ -526,7 +526,7 @@ export class GraphBuilder {
 
   /**
    * Freezes the graph; the builder accepts no more nodes. The nodes come out in a canonical
-   * order (see {@link canonicalOrder}), so the graph does not depend on which of several
+   * order (see `canonicalOrder`), so the graph does not depend on which of several
    * equivalent orders a front end declared them in.
    *
    * @example

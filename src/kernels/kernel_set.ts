@@ -113,7 +113,7 @@ export interface KernelSet {
   ): void;
   /**
    * y ← op(A₁ ⊗ A₂ ⊗ … ⊗ A_K)·x for dense row-major factors (factor k is rows[k] × cols[k]),
-   * never forming the product. `work` needs {@link kronWorkSize} numbers. x and y are contiguous.
+   * never forming the product. `work` needs `kronWorkSize` numbers. x and y are contiguous.
    */
   dkronmv(
     trans: Transpose,

@@ -6,7 +6,7 @@
  * throwing, and NaN only for NaN input.
  *
  * Method: lgamma and digamma shift the argument up by the recurrence until it is at least
- * {@link ASYMPTOTIC_FROM}, then use the Stirling / Bernoulli asymptotic series, whose truncation
+ * `ASYMPTOTIC_FROM`, then use the Stirling / Bernoulli asymptotic series, whose truncation
  * error at that point is below 1e-17 (Abramowitz & Stegun 6.1.41 and 6.3.18). Negative arguments
  * use the reflection formulas (A&S 6.1.17, 6.3.7).
  * @module special

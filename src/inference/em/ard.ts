@@ -10,7 +10,7 @@
  *     σ² ← (‖y − Aμ‖² + σ² Σ_i (1 − Σ_ii/γ_i)) / m   (EM; MacKay: ‖y − Aμ‖² / (m − Σ_i(1 − Σ_ii/γ_i)))
  *
  * and γ_i below `pruneThreshold · max γ` are set to 0 for good, so later E-steps only see the
- * active columns. The E-step ({@link DenseEStep}) picks the x-space or y-space form by flop count.
+ * active columns. The E-step (`DenseEStep`) picks the x-space or y-space form by flop count.
  *
  * A complex problem runs as the equivalent real one: with A = A_r + i A_i, the real embedding
  * [y_r; y_i] = [[A_r, −A_i], [A_i, A_r]] [x_r; x_i] + e has e ~ N(0, σ²/2 I) and

@@ -118,7 +118,7 @@ function checkPairing(algorithm: SblAlgorithm, problem: SblProblem): void {
  * `tolerance`, the algorithm declares convergence, or `maxIterations` steps were taken.
  *
  * @throws ShapeError / DataError / DomainError / CapabilityError for bad input (see
- *   {@link normalizeProblem}), before any iteration.
+ *   `normalizeProblem`), before any iteration.
  * @example
  * ```ts
  * const fit = fitSbl({ A, y, noise: "learn" }, { algorithm: "em", tolerance: 1e-6 });

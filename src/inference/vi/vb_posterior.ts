@@ -80,7 +80,7 @@ export interface GaussianSolver {
 
 /**
  * A solver for a dense dictionary (m × n row-major): the exact E-step of the EM-SBL backend
- * ({@link DenseEStep}) with every column active, which picks the x-space (n × n) or y-space
+ * (`DenseEStep`) with every column active, which picks the x-space (n × n) or y-space
  * (m × m, Woodbury) Cholesky by flop count. log det Σ is recovered from the log evidence it
  * returns: with C = σ²I + AΓAᵀ, log det Σ = m log σ² + Σ log γ − log det C and
  * log det C = −2 log N(y | 0, C) − m log 2π − yᵀC⁻¹y, yᵀC⁻¹y = ‖y − Aμ‖²/σ² + Σ μᵢ²/γᵢ.

@@ -62,7 +62,7 @@ export type ProgramOp =
 
 /**
  * A program node: an operation plus the size of its value. `keep` asks for the value to be
- * stored where {@link CompiledProgram.read} can find it (named deterministics).
+ * stored where `CompiledProgram.read` can find it (named deterministics).
  *
  * @example
  * ```ts

@@ -28,8 +28,15 @@ import type {
   RefExpr,
 } from "./types.js";
 
-/** Words of the model language that cannot name a node. */
-const RESERVED = new Set([
+/**
+ * Words of the model language that cannot name a node or a model.
+ *
+ * @example
+ * ```ts
+ * RESERVED_WORDS.has("model"); // true
+ * ```
+ */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   "data",
   "hyper",
   "parameters",
@@ -915,7 +922,7 @@ function checkName(name: string, what: string, span: SourceSpan | undefined): vo
       span,
     });
   }
-  if (RESERVED.has(name)) {
+  if (RESERVED_WORDS.has(name)) {
     throw new ModelError({
       where: `${what} name`,
       what: `'${name}' is a reserved word of the model language`,

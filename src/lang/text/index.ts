@@ -9,6 +9,7 @@
 import type { ErrorParts } from "../../core/errors.js";
 import { ModelError, ModelSyntaxError } from "../../core/errors.js";
 import type { SignatureLookup } from "../../core/family.js";
+import { RESERVED_WORDS } from "../../ir/builder.js";
 import type { ModelGraph } from "../../ir/types.js";
 import type { ProgramAst } from "./ast.js";
 import { checkProgram, type TextModelData } from "./checker.js";
@@ -179,28 +180,6 @@ function checkerError(problems: readonly ErrorParts[], text: string): ModelError
   return err;
 }
 
-/** Words a model may not be named (the IR reserves the language's keywords and built-ins). */
-const RESERVED_NAMES = new Set([
-  "data",
-  "hyper",
-  "parameters",
-  "transformed",
-  "model",
-  "target",
-  "int",
-  "real",
-  "vector",
-  "matrix",
-  "array",
-  "lower",
-  "upper",
-  "gather",
-  "dot",
-  "sum",
-  "mean",
-  "log_sum_exp",
-]);
-
 /** The model name: option, printer header line, file base name, or `untitled`. */
 function modelName(text: string, options: ParseOptions): string {
   if (options.name !== undefined) return options.name;
@@ -209,7 +188,7 @@ function modelName(text: string, options: ParseOptions): string {
   if (options.file !== undefined) {
     const base = options.file.replace(/^.*[\\/]/, "").replace(/\.[^.]*$/, "");
     const clean = base.replace(/[^A-Za-z0-9_]/g, "_");
-    if (/^[A-Za-z]/.test(clean)) return RESERVED_NAMES.has(clean) ? `${clean}_model` : clean;
+    if (/^[A-Za-z]/.test(clean)) return RESERVED_WORDS.has(clean) ? `${clean}_model` : clean;
   }
   return "untitled";
 }

@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fitSbl } from "../src/inference/em/index.js";
+import { fitSbl, recoveryScores } from "../src/inference/em/index.js";
 import type { FitSblOptions } from "../src/inference/em/index.js";
 import { type BenchProblem, sblProblem } from "./_sbl_problems.js";
 import { cpuSeconds, median, parseArgs } from "./_util.js";
@@ -57,40 +57,12 @@ interface Row {
   cpu: number;
 }
 
-/** The bench README's metrics: NMSE, and F1/SRR of the support {i : |x̂_i| > 1e-3 max|x̂|}. */
-function metrics(xhat: Float64Array, x: readonly number[]): { nmse: number; f1: number; srr: number } {
-  let num = 0;
-  let den = 0;
-  let max = 0;
-  for (let i = 0; i < x.length; i++) {
-    num += (xhat[i] - x[i]) ** 2;
-    den += x[i] ** 2;
-    max = Math.max(max, Math.abs(xhat[i]));
-  }
-  let inter = 0;
-  let est = 0;
-  let truth = 0;
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i] !== 0;
-    const e = max > 0 && Math.abs(xhat[i]) > 1e-3 * max;
-    if (t) truth++;
-    if (e) est++;
-    if (t && e) inter++;
-  }
-  const union = truth + est - inter;
-  return {
-    nmse: num / den,
-    f1: truth + est > 0 ? (2 * inter) / (truth + est) : 1,
-    srr: union > 0 ? inter / union : 1,
-  };
-}
-
 function solve(algo: Algo, p: BenchProblem): Row {
   const problem = sblProblem(p, "ard");
   const c0 = cpuSeconds();
   const fit = fitSbl(problem, OPTIONS[algo]);
   const cpu = cpuSeconds() - c0;
-  return { ...metrics(fit.mean, p.x_true), cpu };
+  return { ...recoveryScores(fit.mean, p.x_true), cpu };
 }
 
 /** Rows of a run_baselines.py CSV keyed by `id|algo`. */

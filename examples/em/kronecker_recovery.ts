@@ -11,7 +11,7 @@
  * Prints median NMSE (dB), mean support F1 and SRR, and mean wall time per solver.
  */
 import { pathToFileURL } from "node:url";
-import { fitSbl } from "../../src/inference/em/index.js";
+import { fitSbl, recoveryScores } from "../../src/inference/em/index.js";
 import type { FitSblOptions, SblMatrix, SblProblem } from "../../src/inference/em/index.js";
 import { createRng } from "../../src/runtime/rng/index.js";
 
@@ -62,29 +62,6 @@ const SOLVERS: readonly { name: string; options: FitSblOptions; dense: boolean }
   { name: "classic SBL (EM)", options: { algorithm: "em", tolerance: 1e-4, maxIterations: 150 }, dense: true },
   { name: "Tipping–Faul", options: { algorithm: "tipping_faul" }, dense: false },
 ];
-
-/** Support recovery as in the KroSBL code: support = {i : |x̂_i| > 1e-3 max|x̂|}. */
-function scores(xhat: Float64Array, x: Float64Array): { nmse: number; f1: number; srr: number } {
-  let num = 0;
-  let den = 0;
-  let max = 0;
-  for (let i = 0; i < x.length; i++) {
-    num += (xhat[i] - x[i]) ** 2;
-    den += x[i] ** 2;
-    max = Math.max(max, Math.abs(xhat[i]));
-  }
-  let inter = 0;
-  let est = 0;
-  let truth = 0;
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i] !== 0;
-    const e = Math.abs(xhat[i]) > 1e-3 * max;
-    truth += t ? 1 : 0;
-    est += e ? 1 : 0;
-    inter += t && e ? 1 : 0;
-  }
-  return { nmse: num / den, f1: (2 * inter) / (truth + est), srr: inter / (truth + est - inter) };
-}
 
 /** Dense Kronecker product of the factors (for the classic solver only). */
 function kron(factors: readonly SblMatrix[]): { rows: number; cols: number; data: Float64Array } {
@@ -166,7 +143,7 @@ export function runKroneckerRecovery(options: KroneckerRecoveryOptions = {}): Re
       const t0 = performance.now();
       const fit = fitSbl(problem, solver.options);
       results[s].seconds += (performance.now() - t0) / 1000;
-      const sc = scores(fit.mean, x);
+      const sc = recoveryScores(fit.mean, x);
       results[s].nmse.push(sc.nmse);
       results[s].f1 += sc.f1;
       results[s].srr += sc.srr;

@@ -37,3 +37,4 @@ export type {
   SblResult,
   SblState,
 } from "./types.js";
+export { recoveryScores } from "./metrics.js";

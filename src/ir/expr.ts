@@ -428,38 +428,51 @@ export function constantValue(expr: Expr): number | readonly number[] | undefine
 export function referencedNames(expr: Expr): string[] {
   const seen = new Set<string>();
   const visit = (e: Expr): void => {
-    switch (e.kind) {
-      case "const":
-        return;
-      case "ref":
-        seen.add(e.name);
-        return;
-      case "unary":
-      case "call":
-      case "reduce":
-      case "index":
-        visit(e.arg);
-        return;
-      case "binary":
-      case "dot":
-        visit(e.left);
-        visit(e.right);
-        return;
-      case "gather":
-        visit(e.arg);
-        visit(e.index);
-        return;
-      case "matvec":
-        visit(e.matrix);
-        visit(e.vector);
-        return;
-      case "vector":
-        for (const x of e.elements) visit(x);
-        return;
-    }
+    if (e.kind === "ref") seen.add(e.name);
+    else forEachChild(e, visit);
   };
   visit(expr);
   return [...seen];
+}
+
+/**
+ * Calls `visit` on each direct sub-expression of `expr`, left to right (a matvec's matrix before
+ * its vector); constants and references have none. Tree walkers recurse through it so that a new
+ * expression kind is handled in one place.
+ *
+ * @example
+ * ```ts
+ * const count = (e: Expr): number => { let n = 1; forEachChild(e, (c) => { n += count(c); }); return n; };
+ * ```
+ */
+export function forEachChild(expr: Expr, visit: (child: Expr) => void): void {
+  switch (expr.kind) {
+    case "const":
+    case "ref":
+      return;
+    case "unary":
+    case "call":
+    case "reduce":
+    case "index":
+      visit(expr.arg);
+      return;
+    case "binary":
+    case "dot":
+      visit(expr.left);
+      visit(expr.right);
+      return;
+    case "gather":
+      visit(expr.arg);
+      visit(expr.index);
+      return;
+    case "matvec":
+      visit(expr.matrix);
+      visit(expr.vector);
+      return;
+    case "vector":
+      for (const x of expr.elements) visit(x);
+      return;
+  }
 }
 
 /**

@@ -18,7 +18,7 @@
  * @module
  */
 import { CapabilityError, describeValue } from "../../core/errors.js";
-import { formatIrShape, referencedNames } from "../../ir/expr.js";
+import { forEachChild, formatIrShape, referencedNames } from "../../ir/expr.js";
 import { printExpr } from "../../ir/printer.js";
 import type {
   Annotations,
@@ -878,29 +878,9 @@ function correlationNode(
         else if (node?.kind === "deterministic") visit(node.expr);
         return;
       }
-      case "const":
-        return;
-      case "unary":
-      case "call":
-      case "reduce":
-      case "index":
-        visit(e.arg);
-        return;
-      case "binary":
-      case "dot":
-        visit(e.left);
-        visit(e.right);
-        return;
-      case "gather":
-        visit(e.arg);
-        visit(e.index);
-        return;
-      case "matvec":
-        visit(e.vector);
-        return;
-      case "vector":
-        for (const v of e.elements) visit(v);
-        return;
+      default:
+        // A matvec's matrix is data, so walking it finds nothing; every other child may lead to the hyper.
+        forEachChild(e, visit);
     }
   };
   const node = byName.get(value)!;

@@ -1,49 +1,9 @@
-/**
- * Hand-written DensityModels with known posteriors, shared by the MCMC, adaptation and
- * diagnostics tests (the compiler is not needed to test the sampler).
- */
-import type { Rng } from "../../../src/core/rng.js";
 import { pooledMean } from "../../../src/inference/diagnostics/draws.js";
 import { mcseMean } from "../../../src/inference/diagnostics/mcse.js";
-import type { Shape } from "../../../src/core/shape.js";
-import { REAL } from "../../../src/core/support.js";
 import type { DensityModel, VariableLayout } from "../../../src/inference/model/density_model.js";
-import type { Bijector } from "../../../src/runtime/bijectors/bijector.js";
+import { handModel, layoutOf as realLayout } from "../../helpers/hand_models.js";
 
-const identity: Bijector = {
-  name: "identity",
-  unconstrainedSize: (n) => n,
-  forward(u, uOff, x, xOff, n) {
-    for (let i = 0; i < n; i++) x[xOff + i] = u[uOff + i];
-    return 0;
-  },
-  inverse(x, xOff, u, uOff, n) {
-    for (let i = 0; i < n; i++) u[uOff + i] = x[xOff + i];
-  },
-  backward(_u, _uOff, n, xAdj, xAdjOff, uAdj, uAdjOff) {
-    for (let i = 0; i < n; i++) uAdj[uAdjOff + i] += xAdj[xAdjOff + i];
-  },
-};
-
-/** One real-valued vector (or scalars) on the identity transform. */
-export function realLayout(variables: readonly { name: string; shape: Shape }[]): VariableLayout[] {
-  let offset = 0;
-  return variables.map(({ name, shape }) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const v: VariableLayout = {
-      name,
-      shape,
-      offset,
-      size,
-      constrainedOffset: offset,
-      constrainedSize: size,
-      support: REAL,
-      bijector: identity,
-    };
-    offset += size;
-    return v;
-  });
-}
+export { gaussianModel, layoutOf as realLayout } from "../../helpers/hand_models.js";
 
 /** A model on ℝ^d with the identity transform, from a log density and its gradient. */
 export function identityModel(
@@ -51,53 +11,7 @@ export function identityModel(
   logDensityAndGrad: (theta: Float64Array, grad: Float64Array) => number,
   extra: Partial<Pick<DensityModel, "discreteLatents">> = {},
 ): DensityModel {
-  const d = layout.reduce((a, v) => a + v.size, 0);
-  const scratch = new Float64Array(d);
-  return {
-    dimension: d,
-    constrainedDimension: d,
-    layout,
-    discreteLatents: extra.discreteLatents ?? [],
-    logDensity: (theta) => logDensityAndGrad(theta, scratch),
-    logDensityAndGrad,
-    constrain(theta, out) {
-      const o = out ?? new Float64Array(d);
-      o.set(theta);
-      return o;
-    },
-    unconstrain(values, out) {
-      const o = out ?? new Float64Array(d);
-      for (const v of layout) {
-        const x = values[v.name];
-        if (typeof x === "number") o[v.offset] = x;
-        else if (x !== undefined) o.set(x, v.offset);
-      }
-      return o;
-    },
-    samplePrior(rng: Rng, out) {
-      const o = out ?? new Float64Array(d);
-      for (let i = 0; i < d; i++) o[i] = rng.normal();
-      return o;
-    },
-  };
-}
-
-/** N(mean, Σ) given the precision P = Σ⁻¹ (row-major d·d). */
-export function gaussianModel(mean: Float64Array, precision: Float64Array): DensityModel {
-  const d = mean.length;
-  const diff = new Float64Array(d);
-  return identityModel(realLayout([{ name: "x", shape: [d] }]), (theta, grad) => {
-    for (let i = 0; i < d; i++) diff[i] = theta[i] - mean[i];
-    let quad = 0;
-    for (let i = 0; i < d; i++) {
-      let s = 0;
-      const row = i * d;
-      for (let j = 0; j < d; j++) s += precision[row + j] * diff[j];
-      grad[i] = -s;
-      quad += diff[i] * s;
-    }
-    return -0.5 * quad;
-  });
+  return handModel(layout, logDensityAndGrad, extra.discreteLatents ?? []);
 }
 
 /** Standard normal in d dimensions with per-coordinate scales (diagonal Gaussian). */
@@ -164,25 +78,6 @@ export function mapDraws(
   });
 }
 
-const exp: Bijector = {
-  name: "lower(0)",
-  unconstrainedSize: (n) => n,
-  forward(u, uOff, x, xOff, n) {
-    let logJ = 0;
-    for (let i = 0; i < n; i++) {
-      x[xOff + i] = Math.exp(u[uOff + i]);
-      logJ += u[uOff + i];
-    }
-    return logJ;
-  },
-  inverse(x, xOff, u, uOff, n) {
-    for (let i = 0; i < n; i++) u[uOff + i] = Math.log(x[xOff + i]);
-  },
-  backward(u, uOff, n, xAdj, xAdjOff, uAdj, uAdjOff) {
-    for (let i = 0; i < n; i++) uAdj[uAdjOff + i] += xAdj[xAdjOff + i] * Math.exp(u[uOff + i]) + 1;
-  },
-};
-
 /**
  * Bayesian linear regression with the normal–inverse-gamma conjugate prior,
  * β | σ² ~ N(0, σ²·V₀), σ² ~ InvGamma(a₀, b₀), y | β, σ² ~ N(Xβ, σ²I), sampled on (β, log σ²)
@@ -216,17 +111,10 @@ export function conjugateRegression(x: Float64Array, y: Float64Array, p: number,
 
   const d = p + 1;
   const resid = new Float64Array(n);
-  const layout = realLayout([{ name: "beta", shape: [p] }]);
-  layout.push({
-    name: "sigma2",
-    shape: [],
-    offset: p,
-    size: 1,
-    constrainedOffset: p,
-    constrainedSize: 1,
-    support: { kind: "positive" },
-    bijector: exp,
-  });
+  const layout = realLayout([
+    { name: "beta", shape: [p] },
+    { name: "sigma2", shape: [], positive: true },
+  ]);
   const model = identityModel(layout, (theta, grad) => {
     const u = theta[p];
     let q = b0;

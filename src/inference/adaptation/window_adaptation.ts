@@ -1,6 +1,6 @@
 import type { Rng } from "../../core/rng.js";
 import { identityInverseMassMatrix } from "../mcmc/metrics.js";
-import type { HmcKernel, HmcParams, HmcState, TransitionInfo } from "../mcmc/types.js";
+import type { HmcKernel, HmcParams, HmcState, HmcStateBuffer, TransitionInfo } from "../mcmc/types.js";
 import { type DualAveragingOptions, type DualAveragingState, dualAveraging } from "./dual_averaging.js";
 import { type DenseRegularization, type WelfordState, welfordCovariance } from "./mass_matrix.js";
 import { buildWindowSchedule, type WindowSchedule, type WindowScheduleOptions } from "./schedule.js";
@@ -138,8 +138,8 @@ export function windowAdaptation(kernel: HmcKernel, options: WindowAdaptationOpt
  * ```
  */
 export interface WarmupResult {
-  /** The chain's state after the last warm-up transition. */
-  readonly state: HmcState;
+  /** The chain's state after the last warm-up transition: a fresh buffer the caller owns (and may advance in place). */
+  readonly state: HmcStateBuffer;
   /** Adapted step size and inverse mass matrix. */
   readonly params: HmcParams;
   /** Divergent warm-up transitions (expected early on; reported, not an error). */
@@ -166,12 +166,17 @@ export function runWarmup<Info extends TransitionInfo>(
   const adaptation = windowAdaptation(kernel, options);
   let adapt = adaptation.init(rng, state);
   let numDivergent = 0;
+  // One state buffer the kernel overwrites in place: no allocation per transition.
+  const current: HmcStateBuffer = {
+    position: state.position.slice(),
+    logDensity: state.logDensity,
+    gradient: state.gradient.slice(),
+  };
   for (let i = 0; i < options.numWarmup; i++) {
-    const transition = kernel.step(rng, state, adapt.params);
-    state = transition.state;
-    if (transition.info.isDivergent) numDivergent++;
-    adapt = adaptation.update(rng, adapt, state, transition.info);
-    onIteration?.(i, transition.info);
+    const info = kernel.stepInto(rng, current, adapt.params, current);
+    if (info.isDivergent) numDivergent++;
+    adapt = adaptation.update(rng, adapt, current, info);
+    onIteration?.(i, info);
   }
-  return { state, params: adaptation.final(adapt), numDivergent };
+  return { state: current, params: adaptation.final(adapt), numDivergent };
 }

@@ -8,10 +8,11 @@ import {
   checkStepSize,
   initHmcState,
   nextState,
+  writeNextState,
 } from "./kernel_support.js";
 import { createMetricCache, type Metric, type MetricKind } from "./metrics.js";
-import { createStaticTrajectory, type TrajectoryBuilder } from "./trajectory.js";
-import type { HmcKernel, HmcParams, HmcState, StaticHmcInfo, Transition } from "./types.js";
+import { createStaticTrajectory, type TrajectoryBuilder, type TrajectoryOutcome } from "./trajectory.js";
+import type { HmcKernel, HmcParams, HmcState, HmcStateBuffer, StaticHmcInfo, Transition } from "./types.js";
 
 /**
  * Build-time choices of the static HMC kernel.
@@ -53,6 +54,14 @@ class StaticHmcKernel implements HmcKernel<StaticHmcInfo> {
   readonly metric: MetricKind;
   private readonly metricFor: (inverseMassMatrix: Float64Array | undefined) => Metric;
   private readonly trajectory: TrajectoryBuilder;
+  // Reused by stepInto (documented as overwritten by the next transition): no allocation per step.
+  private readonly info: { -readonly [K in keyof StaticHmcInfo]: StaticHmcInfo[K] } = {
+    acceptStat: 0,
+    isAccepted: false,
+    numSteps: 0,
+    isDivergent: false,
+    energy: 0,
+  };
 
   constructor(
     readonly model: DensityModel,
@@ -73,18 +82,29 @@ class StaticHmcKernel implements HmcKernel<StaticHmcInfo> {
   }
 
   step(rng: Rng, state: HmcState, params: HmcParams): Transition<StaticHmcInfo> {
+    const out = this.run(rng, state, params);
+    return { state: nextState(state, out), info: { ...this.fillInfo(out) } };
+  }
+
+  stepInto(rng: Rng, state: HmcState, params: HmcParams, to: HmcStateBuffer): StaticHmcInfo {
+    const out = this.run(rng, state, params);
+    writeNextState(state, out, to);
+    return this.fillInfo(out);
+  }
+
+  private run(rng: Rng, state: HmcState, params: HmcParams): TrajectoryOutcome {
     checkStepSize("hmc", params.stepSize);
     checkStateDimension("hmc", state, this.model.dimension);
-    const out = this.trajectory.run(rng, state, this.metricFor(params.inverseMassMatrix), params.stepSize);
-    return {
-      state: nextState(state, out),
-      info: {
-        acceptStat: out.acceptStat,
-        isAccepted: out.moved,
-        numSteps: out.numSteps,
-        isDivergent: out.isDivergent,
-        energy: out.energy,
-      },
-    };
+    return this.trajectory.run(rng, state, this.metricFor(params.inverseMassMatrix), params.stepSize);
+  }
+
+  private fillInfo(out: TrajectoryOutcome): StaticHmcInfo {
+    const info = this.info;
+    info.acceptStat = out.acceptStat;
+    info.isAccepted = out.moved;
+    info.numSteps = out.numSteps;
+    info.isDivergent = out.isDivergent;
+    info.energy = out.energy;
+    return info;
   }
 }

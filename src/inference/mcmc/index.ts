@@ -68,6 +68,7 @@ export type {
   HmcKernel,
   HmcParams,
   HmcState,
+  HmcStateBuffer,
   NutsInfo,
   StaticHmcInfo,
   Transition,

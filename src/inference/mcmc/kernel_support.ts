@@ -1,7 +1,7 @@
 import { DomainError, describeValue, ShapeError } from "../../core/errors.js";
 import type { DensityModel } from "../model/density_model.js";
 import type { TrajectoryOutcome } from "./trajectory.js";
-import type { HmcState } from "./types.js";
+import type { HmcState, HmcStateBuffer } from "./types.js";
 
 /**
  * Evaluates the model at `position` and returns the Hamiltonian state there (the position is
@@ -107,6 +107,28 @@ export function checkDivergenceThreshold(where: string, threshold: number): void
       expected: "a value in (0, ∞]",
     });
   }
+}
+
+/**
+ * Writes the state a trajectory chose into `out` (which may be the starting state itself):
+ * nothing to copy when the chain stayed put.
+ *
+ * @example
+ * ```ts
+ * writeNextState(state, trajectory.run(rng, state, metric, stepSize), buffer);
+ * ```
+ */
+export function writeNextState(state: HmcState, out: TrajectoryOutcome, to: HmcStateBuffer): void {
+  if (!out.moved) {
+    if (to === state) return;
+    to.position.set(state.position);
+    to.gradient.set(state.gradient);
+    to.logDensity = state.logDensity;
+    return;
+  }
+  to.position.set(out.position);
+  to.gradient.set(out.gradient);
+  to.logDensity = out.logDensity;
 }
 
 /**

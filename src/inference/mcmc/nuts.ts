@@ -8,10 +8,11 @@ import {
   checkStepSize,
   initHmcState,
   nextState,
+  writeNextState,
 } from "./kernel_support.js";
 import { createMetricCache, type Metric, type MetricKind } from "./metrics.js";
-import { createNutsTrajectory, type TrajectoryBuilder } from "./trajectory.js";
-import type { HmcKernel, HmcParams, HmcState, NutsInfo, Transition } from "./types.js";
+import { createNutsTrajectory, type TrajectoryBuilder, type TrajectoryOutcome } from "./trajectory.js";
+import type { HmcKernel, HmcParams, HmcState, HmcStateBuffer, NutsInfo, Transition } from "./types.js";
 
 /**
  * Build-time choices of the NUTS kernel.
@@ -66,6 +67,14 @@ class NutsKernel implements HmcKernel<NutsInfo> {
   readonly metric: MetricKind;
   private readonly metricFor: (inverseMassMatrix: Float64Array | undefined) => Metric;
   private readonly trajectory: TrajectoryBuilder;
+  // Reused by stepInto (documented as overwritten by the next transition): no allocation per step.
+  private readonly info: { -readonly [K in keyof NutsInfo]: NutsInfo[K] } = {
+    acceptStat: 0,
+    treeDepth: 0,
+    numSteps: 0,
+    isDivergent: false,
+    energy: 0,
+  };
 
   constructor(
     readonly model: DensityModel,
@@ -86,18 +95,29 @@ class NutsKernel implements HmcKernel<NutsInfo> {
   }
 
   step(rng: Rng, state: HmcState, params: HmcParams): Transition<NutsInfo> {
+    const out = this.run(rng, state, params);
+    return { state: nextState(state, out), info: { ...this.fillInfo(out) } };
+  }
+
+  stepInto(rng: Rng, state: HmcState, params: HmcParams, to: HmcStateBuffer): NutsInfo {
+    const out = this.run(rng, state, params);
+    writeNextState(state, out, to);
+    return this.fillInfo(out);
+  }
+
+  private run(rng: Rng, state: HmcState, params: HmcParams): TrajectoryOutcome {
     checkStepSize("nuts", params.stepSize);
     checkStateDimension("nuts", state, this.model.dimension);
-    const out = this.trajectory.run(rng, state, this.metricFor(params.inverseMassMatrix), params.stepSize);
-    return {
-      state: nextState(state, out),
-      info: {
-        acceptStat: out.acceptStat,
-        treeDepth: out.treeDepth,
-        numSteps: out.numSteps,
-        isDivergent: out.isDivergent,
-        energy: out.energy,
-      },
-    };
+    return this.trajectory.run(rng, state, this.metricFor(params.inverseMassMatrix), params.stepSize);
+  }
+
+  private fillInfo(out: TrajectoryOutcome): NutsInfo {
+    const info = this.info;
+    info.acceptStat = out.acceptStat;
+    info.treeDepth = out.treeDepth;
+    info.numSteps = out.numSteps;
+    info.isDivergent = out.isDivergent;
+    info.energy = out.energy;
+    return info;
   }
 }

@@ -26,7 +26,7 @@ import {
   type TransferableModel,
   toTransferable,
 } from "../model_source.js";
-import type { HmcKernel, HmcState, TransitionInfo } from "./types.js";
+import type { HmcKernel, HmcState, HmcStateBuffer, TransitionInfo } from "./types.js";
 
 // The worker task module sits next to this file, with this file's extension (TypeScript source
 // under tsx/vitest, JavaScript in dist/).
@@ -410,14 +410,14 @@ function runChainOn(
     inits === undefined
       ? findInitialPosition(rng, counter, o.initRadius, 100, o.algorithm)
       : checkInitialPosition(model, inits.length === 1 ? inits[0] : inits[chainIndex], o.algorithm);
-  let state: HmcState = kernel.init(initialPosition);
+  const initialState: HmcState = kernel.init(initialPosition);
 
   const warmupEvery = Math.max(1, Math.floor(o.numWarmup / 100));
   let warmupDivergent = 0;
   const warm = runWarmup(
     rng,
     kernel,
-    state,
+    initialState,
     {
       numWarmup: o.numWarmup,
       targetAcceptRate: o.targetAcceptRate,
@@ -440,7 +440,8 @@ function runChainOn(
       }
     },
   );
-  state = warm.state;
+  // The warm-up's final state is a buffer of its own, which sampling now advances in place.
+  const state: HmcStateBuffer = warm.state;
   const params = warm.params;
   const warmupSeconds = (performance.now() - warmupStart) / 1000;
 
@@ -462,8 +463,7 @@ function runChainOn(
   const samplingStart = performance.now();
   for (let i = 0; i < n; i++) {
     signal?.throwIfAborted();
-    const { state: next, info } = kernel.step(rng, state, params);
-    state = next;
+    const info = kernel.stepInto(rng, state, params, state);
     model.constrain(state.position, draws.subarray(i * d, (i + 1) * d));
     if (derived !== undefined) derived.fill(state.position, derivedDraws, i * dd);
     stats.logDensity[i] = state.logDensity;

@@ -120,4 +120,21 @@ export interface HmcKernel<Info extends TransitionInfo = TransitionInfo> {
   init(position: Float64Array): HmcState;
   /** One transition from `state`; never mutates `state`. */
   step(rng: Rng, state: HmcState, params: HmcParams): Transition<Info>;
+  /**
+   * The same transition (same draws for the same stream) written into `out`, which may be
+   * `state` itself: the allocation-free form sampling loops use. The returned info object is
+   * owned by the kernel and overwritten by its next transition; copy what you keep.
+   */
+  stepInto(rng: Rng, state: HmcState, params: HmcParams, out: HmcStateBuffer): Info;
 }
+
+/**
+ * A state whose fields a kernel may overwrite: the target of {@link HmcKernel.stepInto}.
+ *
+ * @example
+ * ```ts
+ * const buffer: HmcStateBuffer = { ...kernel.init(theta0) };
+ * for (let i = 0; i < 100; i++) kernel.stepInto(rng, buffer, params, buffer);
+ * ```
+ */
+export type HmcStateBuffer = { -readonly [K in keyof HmcState]: HmcState[K] };

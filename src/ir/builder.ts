@@ -29,7 +29,9 @@ import type {
 } from "./types.js";
 
 /**
- * Words of the model language that cannot name a node or a model.
+ * Words of the model language that cannot name a node or a model: every keyword of its lexer
+ * (a node named `bool` or `simplex` would print as text that does not parse back), and a few
+ * names the printed text uses.
  *
  * @example
  * ```ts
@@ -37,17 +39,34 @@ import type {
  * ```
  */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  "functions",
   "data",
   "hyper",
   "parameters",
   "transformed",
   "model",
+  "generated",
+  "quantities",
   "target",
   "int",
   "real",
+  "bool",
   "vector",
   "matrix",
+  "sparse_matrix",
+  "operator",
   "array",
+  "simplex",
+  "ordered",
+  "positive_ordered",
+  "cholesky_factor_corr",
+  "void",
+  "for",
+  "in",
+  "while",
+  "if",
+  "else",
+  "return",
   "lower",
   "upper",
   "gather",

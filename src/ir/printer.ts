@@ -19,8 +19,16 @@
  *            | "vector" [ bounds ] "[" dim "]"
  *            | "matrix" [ bounds ] "[" dim "," dim "]"
  *            | "array" "[" dim "]" "int" [ bounds ]
+ *            | "bool" | "array" "[" dim "]" "bool"                (boolean support)
  *            | ( "simplex" | "ordered" | "positive_ordered" | "cholesky_factor_corr" ) "[" dim "]" ;
- * bounds     = "<" bound { "," bound } ">" ;  bound = ( "lower" | "upper" ) "=" number ;
+ * bounds     = "<" ( "positive"                                   (strict x > 0)
+ *                  | "unbounded"                                  (real / integer, declared)
+ *                  | bound { "," bound } ) ">" ;
+ * bound      = ( "lower" | "upper" ) "=" number ;
+ * Every support prints as text that reads back as the same support. `<unbounded>` (the whole
+ * real line, or all integers) is written only where the bare type means something else: on a
+ * parameter, whose bare type takes its family's support, and on real data, whose bare type
+ * declares no support.
  * dim        = integer | name ;
  * annotation = "@" name "(" literal ")" ;                    (e.g. @group("beta") @parameterization("noncentered");
  *                                                              the node's annotations, keys sorted)
@@ -44,7 +52,7 @@
  * gives back the same doubles.
  * @module ir/printer
  */
-import { formatSupport, type Support } from "../core/support.js";
+import type { Support } from "../core/support.js";
 import { referencedNames } from "./expr.js";
 import type { Annotations, DType, Expr, IrShape, ModelGraph, ModelNode } from "./types.js";
 
@@ -83,17 +91,17 @@ export function printModel(graph: ModelGraph): string {
     switch (node.kind) {
       case "data":
         data.push(
-          `${declaration(node.shape, node.dtype, node.support, node.name)}${node.value !== undefined ? ` = ${literal(node.value)}` : ""};`,
+          `${declaration(node.shape, node.dtype, node.support, node.name, "data")}${node.value !== undefined ? ` = ${literal(node.value)}` : ""};`,
         );
         break;
       case "hyper":
         hyper.push(
-          `${annotationPrefix(node.annotations)}${declaration(node.shape, "real", node.support, node.name)} = ${literal(node.init)};`,
+          `${annotationPrefix(node.annotations)}${declaration(node.shape, "real", node.support, node.name, "hyper")} = ${literal(node.init)};`,
         );
         break;
       case "latent":
         params.push(
-          `${annotationPrefix(node.annotations, node.parameterization)}${declaration(node.shape, node.dtype, node.support, node.name)};`,
+          `${annotationPrefix(node.annotations, node.parameterization)}${declaration(node.shape, node.dtype, node.support, node.name, "latent")};`,
         );
         model.push(`${node.name} ~ ${familyCall(node.family, node.args)};`);
         break;
@@ -101,7 +109,7 @@ export function printModel(graph: ModelGraph): string {
         model.push(`${node.name} ~ ${familyCall(node.family, node.args)};`);
         break;
       case "deterministic": {
-        const line = `${annotationPrefix(node.annotations)}${declaration(node.expr.shape, node.expr.dtype, undefined, node.name)} = ${printExpr(node.expr)};`;
+        const line = `${annotationPrefix(node.annotations)}${declaration(node.expr.shape, node.expr.dtype, undefined, node.name, "deterministic")} = ${printExpr(node.expr)};`;
         (dataOnly.has(node.name) ? tdata : tparams).push(line);
         break;
       }
@@ -227,8 +235,16 @@ function annotationPrefix(a: Annotations | undefined, parameterization?: string)
   return parts.join("");
 }
 
-function declaration(shape: IrShape, dtype: DType, support: Support | undefined, name: string): string {
-  const isInt = dtype === "int";
+/** Which node a declaration is for: a support is printed against what that block assumes without one. */
+type DeclaredNode = "data" | "hyper" | "latent" | "deterministic";
+
+function declaration(
+  shape: IrShape,
+  dtype: DType,
+  support: Support | undefined,
+  name: string,
+  node: DeclaredNode,
+): string {
   if (support !== undefined) {
     switch (support.kind) {
       case "simplex":
@@ -237,39 +253,51 @@ function declaration(shape: IrShape, dtype: DType, support: Support | undefined,
         return `${support.kind}[${shape[0]}] ${name}`;
       case "cholesky_corr":
         return `cholesky_factor_corr[${shape[0]}] ${name}`;
+      case "boolean":
+        return shape.length === 0 ? `bool ${name}` : `array[${shape[0]}] bool ${name}`;
       default:
         break;
     }
   }
-  const b = bounds(support);
+  const isInt = dtype === "int";
+  const b = support === undefined ? "" : bounds(support, node);
   if (shape.length === 0) return `${isInt ? "int" : "real"}${b} ${name}`;
   if (shape.length === 1) return isInt ? `array[${shape[0]}] int${b} ${name}` : `vector${b}[${shape[0]}] ${name}`;
   return `matrix${b}[${shape.join(", ")}] ${name}`;
 }
 
-function bounds(support: Support | undefined): string {
-  if (support === undefined) return "";
+/**
+ * The `<...>` of a declared support. A declaration without bounds already means something per
+ * block — integer data are integers, a hyper-parameter is real, a parameter takes its family's
+ * support — so the whole line (`real`, `integer` without bounds) prints as `<unbounded>` only
+ * where the bare type would mean something else.
+ */
+function bounds(support: Support, node: DeclaredNode): string {
   switch (support.kind) {
+    case "real":
+      return node === "hyper" ? "" : "<unbounded>";
     case "positive":
-      return "<lower=0>";
+      return "<positive>";
     case "lower":
       return `<lower=${literal(support.lower)}>`;
     case "upper":
       return `<upper=${literal(support.upper)}>`;
     case "interval":
       return `<lower=${literal(support.lower)}, upper=${literal(support.upper)}>`;
-    case "boolean":
-      return "<lower=0, upper=1>";
     case "integer": {
       const parts: string[] = [];
       if (support.lower !== undefined) parts.push(`lower=${literal(support.lower)}`);
       if (support.upper !== undefined) parts.push(`upper=${literal(support.upper)}`);
-      return parts.length > 0 ? `<${parts.join(", ")}>` : "";
+      if (parts.length > 0) return `<${parts.join(", ")}>`;
+      return node === "data" ? "" : "<unbounded>";
     }
-    case "real":
+    case "simplex":
+    case "ordered":
+    case "positive_ordered":
+    case "cholesky_corr":
+    case "boolean":
+      // Printed as their own types by `declaration`.
       return "";
-    default:
-      return `<${formatSupport(support)}>`;
   }
 }
 

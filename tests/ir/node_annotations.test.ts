@@ -39,7 +39,7 @@ describe("annotations on hyper and deterministic nodes", () => {
     expect(graphToJSON(again)).toBe(graphToJSON(graph));
     expect(printModel(graph)).toBe(`// sprig model: tags
 hyper {
-  @group("x") @prior("ard") @role("precision") vector<lower=0>[2] g = 1;
+  @group("x") @prior("ard") @role("precision") vector<positive>[2] g = 1;
 }
 transformed parameters {
   @flag(true) @role("value") @weight(2) vector[2] h = g;

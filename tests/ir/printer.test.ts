@@ -113,7 +113,7 @@ data {
   vector[2] z = [0.5, 1];
 }
 hyper {
-  vector<lower=0>[D] gamma = 1;
+  vector<positive>[D] gamma = 1;
 }
 parameters {
   @group("w") @prior("ard") @role("coefficients") vector[D] w;

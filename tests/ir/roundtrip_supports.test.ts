@@ -2,10 +2,13 @@
  * Declared supports survive parse(print(graph)) unchanged: int data without a support gets the
  * integer support the text front end gives `int` data, and a latent's `positive` support is
  * stored as the `lower(0)` that `<lower=0>` parses to. Data and hyper supports keep `positive`
- * because their values are checked against it (0 is rejected).
+ * because their values are checked against it (0 is rejected); it prints as `<positive>`. The
+ * golden below fixes the text of every other support form: `bool`, `<unbounded>`, constrained
+ * types in the data and hyper blocks.
  */
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.js";
+import { BOOLEAN } from "../../src/core/support.js";
 import { constant, GraphBuilder, graphToJSON, printModel } from "../../src/ir/index.js";
 import type { ModelGraph } from "../../src/ir/types.js";
 import { parseModel } from "../../src/lang/text/index.js";
@@ -60,5 +63,73 @@ describe("declared supports round-trip through the text format", () => {
     const ok = new GraphBuilder("strict_ok", registry);
     ok.data({ name: "s", shape: [], support: { kind: "positive" }, value: 1 });
     expect(supportOf(ok.build(), "s")).toEqual({ kind: "positive" });
+  });
+
+  it("keeps positive on a hyper-parameter, printed as <positive>", () => {
+    const b = new GraphBuilder("strict_hyper", registry);
+    b.hyper({ name: "g", shape: [2], support: { kind: "positive" }, init: 1 });
+    const g = b.build();
+    expect(printModel(g)).toContain("vector<positive>[2] g = 1;");
+    const back = parseModel(printModel(g), registry, { name: g.name });
+    expect(supportOf(back, "g")).toEqual({ kind: "positive" });
+  });
+});
+
+describe("every support form prints as text that reads back (golden)", () => {
+  function everySupport(): ModelGraph {
+    const b = new GraphBuilder("every_support", registry);
+    b.data({ name: "K", shape: [], dtype: "int", support: { kind: "integer", lower: 1 } });
+    b.data({ name: "flag", shape: [], dtype: "int", support: { kind: "boolean" } });
+    b.data({ name: "hits", shape: ["K"], dtype: "int", support: { kind: "boolean" } });
+    b.data({ name: "scale", shape: [], support: { kind: "positive" }, value: 2 });
+    b.data({ name: "x", shape: ["K"], support: { kind: "real" } });
+    b.data({ name: "w", shape: ["K"], support: { kind: "simplex" } });
+    b.data({ name: "L", shape: ["K", "K"], support: { kind: "cholesky_corr" } });
+    b.hyper({ name: "gamma", shape: ["K"], support: { kind: "positive" }, init: 1 });
+    b.hyper({ name: "cuts", shape: [3], support: { kind: "ordered" }, init: [-1, 0, 1] });
+    b.hyper({ name: "h", support: { kind: "real" }, init: 0 });
+    b.latent({ name: "s", family: "half_normal", args: { scale: constant(1) }, support: { kind: "real" } });
+    b.latent({ name: "c", family: "poisson", args: { rate: constant(3) }, support: { kind: "integer" } });
+    b.latent({ name: "z", family: "bernoulli", args: { prob: constant(0.5) }, shape: ["K"], support: BOOLEAN });
+    b.latent({ name: "sigma", family: "half_normal", args: { scale: constant(1) }, support: { kind: "positive" } });
+    return b.build();
+  }
+
+  it("prints bool, <positive>, <unbounded> and constrained data and hyper types", () => {
+    // A hyper's bare type is already real, and int data already integers, so neither gets
+    // <unbounded>; a parameter's bare type takes its family's support, so `s` and `c` need it.
+    expect(printModel(everySupport())).toBe(`// sprig model: every_support
+data {
+  int<lower=1> K;
+  bool flag;
+  array[K] bool hits;
+  real<positive> scale = 2;
+  vector<unbounded>[K] x;
+  simplex[K] w;
+  cholesky_factor_corr[K] L;
+}
+hyper {
+  vector<positive>[K] gamma = 1;
+  ordered[3] cuts = [-1, 0, 1];
+  real h = 0;
+}
+parameters {
+  real<unbounded> s;
+  int<unbounded> c;
+  array[K] bool z;
+  real<lower=0> sigma;
+}
+model {
+  s ~ half_normal(scale=1);
+  c ~ poisson(rate=3);
+  z ~ bernoulli(prob=0.5);
+  sigma ~ half_normal(scale=1);
+}
+`);
+  });
+
+  it("reads that text back as the same graph", () => {
+    const g = everySupport();
+    expect(plain(parseModel(printModel(g), registry, { name: g.name }))).toBe(plain(g));
   });
 });

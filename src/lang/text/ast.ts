@@ -151,6 +151,7 @@ export type ExprAst =
 export type BaseType =
   | "int"
   | "real"
+  | "bool"
   | "vector"
   | "matrix"
   | "sparse_matrix"
@@ -160,11 +161,18 @@ export type BaseType =
   | "positive_ordered"
   | "cholesky_factor_corr";
 
-/** `lower = value` inside `<...>`. @example `{ name: "lower", value, span }` */
+/**
+ * `lower = value` inside `<...>`, or a bare word such as `positive` (no value).
+ *
+ * @example
+ * ```ts
+ * const b: BoundAst = { name: "lower", nameSpan, value, span };
+ * ```
+ */
 export interface BoundAst extends AstNode {
   readonly name: string;
   readonly nameSpan: SourceSpan;
-  readonly value: ExprAst;
+  readonly value?: ExprAst;
 }
 
 /**

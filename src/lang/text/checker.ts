@@ -17,6 +17,7 @@ import type { Dim, DType, IrShape } from "../../ir/types.js";
 import {
   type AnnotationAst,
   type ArgumentAst,
+  type BoundAst,
   BLOCK_ORDER,
   type BlockAst,
   type BlockKind,
@@ -237,16 +238,41 @@ const ANNOTATED_BLOCKS: ReadonlySet<BlockKind> = new Set<BlockKind>([
   "transformed parameters",
 ]);
 
-/** Types each block may declare at its top level. */
+/** The constrained types: each is one IR support, and none takes bounds. */
+const CONSTRAINED_TYPES = ["simplex", "ordered", "positive_ordered", "cholesky_factor_corr"];
+
+/**
+ * Types each block may declare at its top level. Data, hyper-parameters and parameters take
+ * every type whose IR support their nodes can carry (hyper-parameters only continuous ones), so
+ * every graph the IR printer writes reads back.
+ */
 const BLOCK_TYPES: Readonly<Record<BlockKind, readonly string[]>> = {
-  data: ["int", "real", "vector", "matrix", "sparse_matrix", "operator"],
+  data: ["int", "real", "bool", "vector", "matrix", "sparse_matrix", "operator", ...CONSTRAINED_TYPES],
   "transformed data": ["int", "real", "vector"],
-  hyper: ["real", "vector"],
-  parameters: ["int", "real", "vector", "matrix", "simplex", "ordered", "positive_ordered", "cholesky_factor_corr"],
+  hyper: ["real", "vector", "matrix", ...CONSTRAINED_TYPES],
+  parameters: ["int", "real", "bool", "vector", "matrix", ...CONSTRAINED_TYPES],
   "transformed parameters": ["int", "real", "vector"],
   model: ["int", "real", "vector"],
   "generated quantities": ["real", "vector"],
 };
+
+/** What may stand inside `<...>`. */
+const BOUND_NAMES = ["lower", "upper", "positive", "unbounded"];
+
+/** Hints for bounds other languages have and sprig spells differently. */
+const UNKNOWN_BOUND_HINTS: Readonly<Record<string, string>> = {
+  offset: "offset/multiplier are not supported; write the affine transform as a transformed parameter.",
+  multiplier: "offset/multiplier are not supported; write the affine transform as a transformed parameter.",
+  strict: "the one strict bound is <positive> (x > 0); every other bound includes its end point.",
+  negative: "there is no strict upper bound; write <upper=0> (x ≤ 0).",
+};
+
+/** Resolved `<...>`: the numeric bounds, and whether `positive` or `unbounded` was written. */
+interface ResolvedBounds {
+  readonly values: { lower?: number; upper?: number };
+  readonly positive: boolean;
+  readonly whole: boolean;
+}
 
 /**
  * Checks a program. Problems are collected (each with a span) and returned; `globals` holds
@@ -432,19 +458,34 @@ class Checker {
         what: `type '${base}' is not allowed in the ${block} block`,
         expected: allowed.join(", "),
         hint:
-          base === "int" && block.startsWith("transformed") === false
-            ? "declare integers as data."
-            : ["matrix", "sparse_matrix", "operator"].includes(base)
-              ? "matrices are data operators; declare them in the data block and use them as X * v."
-              : undefined,
+          base === "bool" && block === "hyper"
+            ? "hyper-parameters are continuous; declare 0/1 values as data, or as a parameter with a discrete prior."
+            : base === "bool"
+              ? "declare 0/1 values as data or parameters; a computed 0/1 value is an int."
+              : base === "int" && block.startsWith("transformed") === false
+                ? "declare integers as data."
+                : ["matrix", "sparse_matrix", "operator"].includes(base)
+                  ? "matrices are data operators; declare them in the data block and use them as X * v."
+                  : undefined,
         span: stmt.type.span,
       });
     }
-    if (stmt.type.arraySizes.length > 1 || (stmt.type.arraySizes.length === 1 && base !== "int" && base !== "real")) {
+    if (block === "hyper" && stmt.init === undefined && CONSTRAINED_TYPES.includes(base)) {
+      this.report({
+        where: `hyper '${stmt.name}'`,
+        what: `a ${base} hyper-parameter needs an initial value`,
+        hint: `no default lies inside every ${base}; write one, e.g. ${base === "simplex" ? "simplex[3] w = [0.2, 0.3, 0.5];" : base === "cholesky_factor_corr" ? "cholesky_factor_corr[1] L = 1;" : `${base}[3] c = [1, 2, 3];`}`,
+        span: stmt.nameSpan,
+      });
+    }
+    if (
+      stmt.type.arraySizes.length > 1 ||
+      (stmt.type.arraySizes.length === 1 && base !== "int" && base !== "real" && base !== "bool")
+    ) {
       this.report({
         where: `${blockNoun(block)} '${stmt.name}'`,
         what: "arrays of vectors or of more than one dimension are not supported",
-        expected: "array[N] int or array[N] real (a vector)",
+        expected: "array[N] int, array[N] bool or array[N] real (a vector)",
         hint: "use a vector, or one vector per group.",
         span: stmt.type.span,
       });
@@ -499,7 +540,7 @@ class Checker {
     const t = stmt.type;
     const where = `${blockNoun(block)} '${stmt.name}'`;
     const dims: Dim[] = [...t.arraySizes, ...t.sizes].map((e) => this.resolveSize(e, where, block));
-    const dtype: DType = t.base === "int" ? "int" : "real";
+    const dtype: DType = t.base === "int" || t.base === "bool" ? "int" : "real";
     let shape: IrShape = dims;
     let support: Support | undefined;
     let matrixKind: GlobalDecl["matrixKind"];
@@ -512,6 +553,9 @@ class Checker {
       case "cholesky_factor_corr":
         support = { kind: "cholesky_corr" };
         shape = [dims[0]!, dims[0]!];
+        break;
+      case "bool":
+        support = { kind: "boolean" };
         break;
       case "matrix":
       case "sparse_matrix":
@@ -529,28 +573,41 @@ class Checker {
         span: t.span,
       });
     }
-    const bounds = this.resolveBounds(t, where);
+    const bounds = t.base === "bool" ? undefined : this.resolveBounds(t, where, dtype);
+    if (t.base === "bool" && t.bounds.length > 0) {
+      this.report({
+        where,
+        what: "'bool' takes no bounds",
+        got: `<${t.bounds.map((b) => b.name).join(", ")}>`,
+        hint: "a bool is 0 or 1; write int<lower=…, upper=…> for another integer range.",
+        span: t.bounds[0]!.span,
+      });
+    }
     if (bounds !== undefined) {
       if (support !== undefined) {
         this.report({ where, what: `'${t.base}' cannot also have bounds`, span: t.bounds[0]!.span });
+      } else if (bounds.whole) {
+        support = { kind: dtype === "int" ? "integer" : "real" };
+      } else if (bounds.positive) {
+        support = { kind: "positive" };
       } else if (dtype === "int") {
-        support = { kind: "integer", ...bounds };
-      } else if (bounds.lower !== undefined && bounds.upper !== undefined) {
-        if (!(bounds.lower < bounds.upper)) {
+        support = { kind: "integer", ...bounds.values };
+      } else if (bounds.values.lower !== undefined && bounds.values.upper !== undefined) {
+        if (!(bounds.values.lower < bounds.values.upper)) {
           this.report({
             where,
             what: "the lower bound must be below the upper bound",
-            got: `lower=${bounds.lower}, upper=${bounds.upper}`,
+            got: `lower=${bounds.values.lower}, upper=${bounds.values.upper}`,
             span: t.bounds[0]!.span,
           });
         }
-        support = { kind: "interval", lower: bounds.lower, upper: bounds.upper };
-      } else if (bounds.lower !== undefined) {
-        support = { kind: "lower", lower: bounds.lower };
-      } else if (bounds.upper !== undefined) {
-        support = { kind: "upper", upper: bounds.upper };
+        support = { kind: "interval", lower: bounds.values.lower, upper: bounds.values.upper };
+      } else if (bounds.values.lower !== undefined) {
+        support = { kind: "lower", lower: bounds.values.lower };
+      } else if (bounds.values.upper !== undefined) {
+        support = { kind: "upper", upper: bounds.values.upper };
       }
-    } else if (dtype === "int" && block === "data") {
+    } else if (dtype === "int" && block === "data" && support === undefined) {
       // Integer data always carries an integer support, as the builder's data.int() gives it.
       support = { kind: "integer" };
     }
@@ -565,27 +622,56 @@ class Checker {
     };
   }
 
-  private resolveBounds(t: TypeAst, where: string): { lower?: number; upper?: number } | undefined {
+  /**
+   * The bounds of a type. `lower=`/`upper=` take a constant value; the words `positive` (the
+   * IR's strict `x > 0`, a real support) and `unbounded` (the whole line, declared so that it
+   * replaces a family's support) take none and stand alone. Problems are reported, and the
+   * bounds that make sense are returned.
+   */
+  private resolveBounds(t: TypeAst, where: string, dtype: DType): ResolvedBounds | undefined {
     if (t.bounds.length === 0) return undefined;
-    const out: { lower?: number; upper?: number } = {};
+    const values: { lower?: number; upper?: number } = {};
+    const seen = new Map<string, BoundAst>();
     for (const b of t.bounds) {
-      if (b.name !== "lower" && b.name !== "upper") {
-        const close = suggestName(b.name, ["lower", "upper"]);
+      if (!BOUND_NAMES.includes(b.name)) {
+        const close = suggestName(b.name, BOUND_NAMES);
         this.report({
           where,
           what: `unknown bound '${b.name}'`,
-          expected: "'lower' or 'upper'",
-          hint: close
-            ? `did you mean '${close}'?`
-            : b.name === "offset" || b.name === "multiplier"
-              ? "offset/multiplier are not supported; write the affine transform as a transformed parameter."
-              : undefined,
+          expected: "'lower', 'upper', 'positive' or 'unbounded'",
+          hint: close ? `did you mean '${close}'?` : UNKNOWN_BOUND_HINTS[b.name],
           span: b.nameSpan,
         });
         continue;
       }
-      if (out[b.name] !== undefined) {
+      if (seen.has(b.name)) {
         this.report({ where, what: `bound '${b.name}' is given twice`, span: b.nameSpan });
+        continue;
+      }
+      seen.set(b.name, b);
+      if (b.name === "positive" || b.name === "unbounded") {
+        if (b.value !== undefined) {
+          this.report({
+            where,
+            what: `'${b.name}' takes no value`,
+            got: `${b.name}=…`,
+            hint:
+              b.name === "positive"
+                ? "write <positive> for x > 0, or <lower=0> for x ≥ 0."
+                : "write <unbounded> alone, or give lower= and upper= bounds instead.",
+            span: b.span,
+          });
+        }
+        continue;
+      }
+      if (b.value === undefined) {
+        this.report({
+          where,
+          what: `bound '${b.name}' needs a value`,
+          expected: `${b.name}=<number>`,
+          hint: `write <${b.name}=0>, for example${b.name === "lower" ? "; <positive> is the strict x > 0" : ""}.`,
+          span: b.nameSpan,
+        });
         continue;
       }
       this.checkExpr(b.value);
@@ -600,9 +686,37 @@ class Checker {
         });
         continue;
       }
-      out[b.name] = v;
+      values[b.name as "lower" | "upper"] = v;
     }
-    return out;
+    const positive = seen.get("positive");
+    const whole = seen.get("unbounded");
+    for (const word of [positive, whole]) {
+      if (word === undefined) continue;
+      const other = t.bounds.find((b) => b !== word && b.name !== word.name && BOUND_NAMES.includes(b.name));
+      if (other !== undefined && (word === positive || other.name !== "positive")) {
+        this.report({
+          where,
+          what: `'${word.name}' cannot be combined with '${other.name}'`,
+          hint:
+            word === positive && other.name === "upper"
+              ? "there is no support (0, u]; write <lower=0, upper=…> (on a parameter the bounds are open anyway)."
+              : word === positive && other.name === "lower"
+                ? "<positive> is x > 0 and <lower=0> is x ≥ 0; keep one of them."
+                : `'${word.name}' stands alone; remove it or the other bound.`,
+          span: word.nameSpan,
+        });
+      }
+    }
+    if (positive !== undefined && dtype === "int") {
+      this.report({
+        where,
+        what: "'positive' is a real support",
+        got: "int",
+        hint: "write int<lower=1> for positive integers.",
+        span: positive.nameSpan,
+      });
+    }
+    return { values, positive: positive !== undefined, whole: whole !== undefined };
   }
 
   /** A size: an integer literal, the name of integer data, or an expression of known integers. */
@@ -1129,6 +1243,7 @@ function expectedSizes(base: TypeAst["base"]): number {
   switch (base) {
     case "int":
     case "real":
+    case "bool":
       return 0;
     case "matrix":
     case "sparse_matrix":

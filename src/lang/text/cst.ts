@@ -179,6 +179,7 @@ export interface TypeCstNode extends CstNode {
 export type TypeCstChildren = {
   Int?: IToken[];
   Real?: IToken[];
+  Bool?: IToken[];
   bounds?: BoundsCstNode[];
   Vector?: IToken[];
   sizes?: SizesCstNode[];
@@ -231,8 +232,8 @@ export interface BoundCstNode extends CstNode {
 /** Children of a {@link BoundCstNode} by token or label. @example `const c: BoundCstChildren = node.children;` */
 export type BoundCstChildren = {
   name: IToken[];
-  Assign: IToken[];
-  value: ArithmeticExpressionCstNode[];
+  Assign?: IToken[];
+  value?: ArithmeticExpressionCstNode[];
 };
 
 /** The CST node of rule `forStatement`. @example `const n = parser.forStatement() as ForStatementCstNode;` */

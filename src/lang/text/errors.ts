@@ -38,6 +38,7 @@ const BLOCK_WORDS = ["functions", "data", "transformed", "hyper", "parameters", 
 const TYPE_WORDS = [
   "int",
   "real",
+  "bool",
   "vector",
   "matrix",
   "sparse_matrix",
@@ -48,6 +49,9 @@ const TYPE_WORDS = [
   "positive_ordered",
   "cholesky_factor_corr",
 ];
+
+/** Types that are a support of their own (no `<...>` after them). */
+const CONSTRAINED_TYPE_TOKENS: readonly TokenType[] = [T.Simplex, T.Ordered, T.PositiveOrdered, T.CholeskyFactorCorr];
 
 /** What a rule is, for "expected …" messages. */
 const RULE_WORDS: Readonly<Record<string, string>> = {
@@ -60,9 +64,9 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
   functionParam: "a function parameter",
   statement: "a statement",
   declaration: "a declaration",
-  type: "a type (int, real, vector[N], matrix[M, N], array[N] …, simplex[K], ordered[K])",
-  bounds: "bounds such as <lower=0>",
-  bound: "'lower=' or 'upper='",
+  type: "a type (int, real, bool, vector[N], matrix[M, N], array[N] …, simplex[K], ordered[K])",
+  bounds: "bounds such as <lower=0> or <positive>",
+  bound: "'lower=', 'upper=', 'positive' or 'unbounded'",
   indexItem: "an index",
 };
 
@@ -116,7 +120,7 @@ function notAllInputParsed(token: IToken): string {
  * ```
  */
 export const SYNTAX_MESSAGES: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     if (expected.name === "EOF") return notAllInputParsed(actual);
     const what =
       expected === T.Identifier && ruleName === "simpleStatement"
@@ -125,10 +129,15 @@ export const SYNTAX_MESSAGES: IParserErrorMessageProvider = {
           ? "expected the name of the variable"
           : expected === T.Word && ruleName === "annotation"
             ? "expected the annotation's name after '@'"
-            : `expected ${T.tokenDisplay(expected)}`;
+            : expected === T.Identifier && ruleName === "bound"
+              ? `expected ${ruleWords("bound")}`
+              : `expected ${T.tokenDisplay(expected)}`;
     const parts: MessageParts = { what, got: describeToken(actual) };
     // An annotation holds one value in parentheses; show the form rather than leave a bare token.
     if (ruleName === "annotation") parts.hint = 'write an annotation as @name(value), e.g. @group("beta") or @df(3).';
+    // `simplex<lower=0>[K]`: a constrained type is its own support, so the grammar has no bounds for it.
+    if (actual.tokenType === T.Less && previous !== undefined && CONSTRAINED_TYPE_TOKENS.includes(previous.tokenType))
+      parts.hint = `'${previous.image}' is its own support and takes no bounds.`;
     return JSON.stringify(parts);
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

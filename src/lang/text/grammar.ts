@@ -172,12 +172,19 @@ export class SprigParser extends CstParser {
     this.CONSUME(T.Semicolon);
   });
 
-  /** Sized types: `int<lower=0>`, `vector[N]`, `matrix[N, K]`, `simplex[K]`, `array[N] real`… */
+  /**
+   * Sized types: `int<lower=0>`, `bool`, `vector[N]`, `matrix[N, K]`, `simplex[K]`,
+   * `array[N] real`… `bool` takes bounds here only so the checker can say why they are wrong.
+   */
   public type = this.RULE("type", () => {
     this.OR([
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Int) }, { ALT: () => this.CONSUME(T.Real) }]);
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Int) },
+            { ALT: () => this.CONSUME(T.Real) },
+            { ALT: () => this.CONSUME(T.Bool) },
+          ]);
           this.OPTION(() => this.SUBRULE(this.bounds));
         },
       },
@@ -231,7 +238,10 @@ export class SprigParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  /** `<lower=a, upper=b>`; bound values stop below comparisons so `>` closes the list. */
+  /**
+   * `<lower=a, upper=b>`, `<positive>`, `<unbounded>`; bound values stop below comparisons so
+   * `>` closes the list.
+   */
   public bounds = this.RULE("bounds", () => {
     this.CONSUME(T.Less);
     this.SUBRULE(this.bound);
@@ -242,11 +252,18 @@ export class SprigParser extends CstParser {
     this.CONSUME(T.Greater);
   });
 
-  /** `lower = additive-expression` (the checker accepts only `lower` and `upper`). */
+  /**
+   * `lower = additive-expression`, or a bare word naming a support (`positive`, `unbounded`).
+   * The value is optional in the grammar so that `<lower>` and `<positive=1>` reach the checker,
+   * which names the bound and says what it takes; `positive` and `unbounded` are not keywords,
+   * so they stay usable as variable names.
+   */
   public bound = this.RULE("bound", () => {
     this.CONSUME(T.Identifier, { LABEL: "name" });
-    this.CONSUME(T.Assign);
-    this.SUBRULE(this.arithmeticExpression, { LABEL: "value" });
+    this.OPTION(() => {
+      this.CONSUME(T.Assign);
+      this.SUBRULE(this.arithmeticExpression, { LABEL: "value" });
+    });
   });
 
   /** `for (i in lo:hi) statement` or `for (x in v) statement`. */

@@ -59,6 +59,8 @@ export const Quantities = keyword("Quantities", "quantities");
 export const Int = keyword("Int", "int");
 /** `real` type. @example `real<lower=0> sigma;` */
 export const Real = keyword("Real", "real");
+/** `bool` type: an integer in {0, 1}, the IR's boolean support. @example `array[N] bool hit;` */
+export const Bool = keyword("Bool", "bool");
 /** `vector` type. @example `vector[N] y;` */
 export const Vector = keyword("Vector", "vector");
 /** `matrix` type (dense data). @example `matrix[N, K] X;` */
@@ -107,6 +109,7 @@ const KEYWORDS: readonly TokenType[] = [
   Quantities,
   Int,
   Real,
+  Bool,
   Vector,
   Matrix,
   SparseMatrix,

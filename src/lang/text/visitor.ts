@@ -297,21 +297,23 @@ function makeVisitorClass(parser: SprigParser) {
         ? "int"
         : ctx.Real
           ? "real"
-          : ctx.Vector
-            ? "vector"
-            : ctx.Matrix
-              ? "matrix"
-              : ctx.SparseMatrix
-                ? "sparse_matrix"
-                : ctx.Operator
-                  ? "operator"
-                  : ctx.Simplex
-                    ? "simplex"
-                    : ctx.Ordered
-                      ? "ordered"
-                      : ctx.PositiveOrdered
-                        ? "positive_ordered"
-                        : "cholesky_factor_corr";
+          : ctx.Bool
+            ? "bool"
+            : ctx.Vector
+              ? "vector"
+              : ctx.Matrix
+                ? "matrix"
+                : ctx.SparseMatrix
+                  ? "sparse_matrix"
+                  : ctx.Operator
+                    ? "operator"
+                    : ctx.Simplex
+                      ? "simplex"
+                      : ctx.Ordered
+                        ? "ordered"
+                        : ctx.PositiveOrdered
+                          ? "positive_ordered"
+                          : "cholesky_factor_corr";
       const sizes = ctx.sizes ? (this.v(ctx.sizes[0]!) as ExprAst[]) : [];
       const bounds = ctx.bounds ? (this.v(ctx.bounds[0]!) as BoundAst[]) : [];
       return { base, sizes, arraySizes: [], bounds, span };
@@ -327,6 +329,7 @@ function makeVisitorClass(parser: SprigParser) {
 
     bound(ctx: BoundCstChildren): BoundAst {
       const name = ctx.name[0]!;
+      if (ctx.value === undefined) return { name: name.image, nameSpan: this.tok(name), span: this.tok(name) };
       const value = this.expr(ctx.value[0]!);
       return { name: name.image, nameSpan: this.tok(name), value, span: joinSpans(this.tok(name), value.span) };
     }

@@ -168,7 +168,129 @@ const GOLDEN: readonly Golden[] = [
     source: "parameters { real<lowr=0> s; } model { s ~ normal(0, 1); }",
     kind: M,
     message:
-      "m.sprig:1:19: parameter 's': unknown bound 'lowr' — expected 'lower' or 'upper'. Hint: did you mean 'lower'?",
+      "m.sprig:1:19: parameter 's': unknown bound 'lowr' — expected 'lower', 'upper', 'positive' or 'unbounded'. Hint: did you mean 'lower'?",
+  },
+  // ---------------------------------------------------------------- supports: bool, <positive>, <unbounded>
+  {
+    name: "bounds on bool",
+    source: "data { bool<lower=0> b; }",
+    kind: M,
+    message:
+      "m.sprig:1:13: data 'b': 'bool' takes no bounds — got <lower>. Hint: a bool is 0 or 1; write int<lower=…, upper=…> for another integer range.",
+  },
+  {
+    name: "positive on an int",
+    source: "data { int<positive> n; }",
+    kind: M,
+    message:
+      "m.sprig:1:12: data 'n': 'positive' is a real support — got int. Hint: write int<lower=1> for positive integers.",
+  },
+  {
+    name: "positive with an upper bound",
+    source: "data { real<positive, upper=1> s; }",
+    kind: M,
+    message:
+      "m.sprig:1:13: data 's': 'positive' cannot be combined with 'upper'. Hint: there is no support (0, u]; write <lower=0, upper=…> (on a parameter the bounds are open anyway).",
+  },
+  {
+    name: "positive with a lower bound",
+    source: "data { real<lower=0, positive> s; }",
+    kind: M,
+    message:
+      "m.sprig:1:22: data 's': 'positive' cannot be combined with 'lower'. Hint: <positive> is x > 0 and <lower=0> is x ≥ 0; keep one of them.",
+  },
+  {
+    name: "a value for positive",
+    source: "data { real<positive=1> s; }",
+    kind: M,
+    message:
+      "m.sprig:1:13: data 's': 'positive' takes no value — got positive=…. Hint: write <positive> for x > 0, or <lower=0> for x ≥ 0.",
+  },
+  {
+    name: "a bound without a value",
+    source: "data { real<lower> s; }",
+    kind: M,
+    message:
+      "m.sprig:1:13: data 's': bound 'lower' needs a value — expected lower=<number>. Hint: write <lower=0>, for example; <positive> is the strict x > 0.",
+  },
+  {
+    name: "a strict flag on a bound",
+    source: "data { real<lower=0, strict> s; }",
+    kind: M,
+    message:
+      "m.sprig:1:22: data 's': unknown bound 'strict' — expected 'lower', 'upper', 'positive' or 'unbounded'. Hint: the one strict bound is <positive> (x > 0); every other bound includes its end point.",
+  },
+  {
+    name: "a strict upper bound",
+    source: "data { real<negative> x; }",
+    kind: M,
+    message:
+      "m.sprig:1:13: data 'x': unknown bound 'negative' — expected 'lower', 'upper', 'positive' or 'unbounded'. Hint: there is no strict upper bound; write <upper=0> (x ≤ 0).",
+  },
+  {
+    name: "unbounded with a bound",
+    source: "parameters { real<unbounded, lower=0> s; } model { s ~ normal(0, 1); }",
+    kind: M,
+    message:
+      "m.sprig:1:19: parameter 's': 'unbounded' cannot be combined with 'lower'. Hint: 'unbounded' stands alone; remove it or the other bound.",
+  },
+  {
+    name: "positive given twice",
+    source: "data { real<positive, positive> x; }",
+    kind: M,
+    message: "m.sprig:1:23: data 'x': bound 'positive' is given twice.",
+  },
+  {
+    name: "empty bounds",
+    source: "data { real<> x; }",
+    kind: S,
+    message: "m.sprig:1:13: syntax error: expected 'lower=', 'upper=', 'positive' or 'unbounded' — got '>'.",
+  },
+  {
+    name: "bounds on a constrained type",
+    source: "data { simplex<positive>[3] x; }",
+    kind: S,
+    message:
+      "m.sprig:1:15: syntax error: expected '[' — got '<'. Hint: 'simplex' is its own support and takes no bounds.",
+  },
+  {
+    name: "bool hyper-parameter",
+    source: "hyper { bool b = 1; }",
+    kind: M,
+    message:
+      "m.sprig:1:9: hyper 'b': type 'bool' is not allowed in the hyper block — expected real, vector, matrix, simplex, ordered, positive_ordered, cholesky_factor_corr. Hint: hyper-parameters are continuous; declare 0/1 values as data, or as a parameter with a discrete prior.",
+  },
+  {
+    name: "bool transformed parameter",
+    source: "parameters { real mu; } transformed parameters { bool b = 1; } model { mu ~ normal(0,1); }",
+    kind: M,
+    message:
+      "m.sprig:1:50: transformed parameter 'b': type 'bool' is not allowed in the transformed parameters block — expected int, real, vector. Hint: declare 0/1 values as data or parameters; a computed 0/1 value is an int.",
+  },
+  {
+    name: "simplex hyper-parameter without an initial value",
+    source: "hyper { simplex[3] w; }",
+    kind: M,
+    message:
+      "m.sprig:1:20: hyper 'w': a simplex hyper-parameter needs an initial value. Hint: no default lies inside every simplex; write one, e.g. simplex[3] w = [0.2, 0.3, 0.5];",
+  },
+  {
+    name: "bool parameter with a continuous family",
+    source: "parameters { bool z; } model { z ~ normal(0, 1); }",
+    kind: M,
+    message: "m.sprig:1:32: latent 'z': declared support does not suit the continuous family 'normal' — got boolean.",
+  },
+  {
+    name: "embedded bool value outside {0, 1}",
+    source: "data { array[2] bool b = [0, 3]; }",
+    kind: M,
+    message: "m.sprig:1:22: data 'b': embedded value is invalid at element 1 — got 3, expected 0 or 1.",
+  },
+  {
+    name: "embedded 0 for positive data",
+    source: "data { real<positive> s = 0; }",
+    kind: M,
+    message: "m.sprig:1:23: data 's': embedded value is invalid at element 0 — got 0, expected positive.",
   },
   // ---------------------------------------------------------------- structure
   {

@@ -9,9 +9,11 @@ import { exampleFamilies } from "../../../examples/models/families.js";
 import { ModelError } from "../../../src/core/errors.js";
 import { REAL } from "../../../src/core/support.js";
 import { compile } from "../../../src/inference/model/index.js";
+import { RESERVED_WORDS } from "../../../src/ir/builder.js";
 import { graphToJSON, printModel } from "../../../src/ir/index.js";
 import type { ModelGraph } from "../../../src/ir/types.js";
 import { parseModel, parseProgram } from "../../../src/lang/text/index.js";
+import { ALL_TOKENS } from "../../../src/lang/text/tokens.js";
 import { halfNormal, model, normal } from "../../../src/lang/builder/index.js";
 import { ard, horseshoe } from "../../../src/lang/builder/priors/index.js";
 import { scalarFamily } from "../../../src/runtime/dists/index.js";
@@ -290,6 +292,115 @@ describe("declarations and annotations", () => {
     expect(() => parse("parameters { real a; real b; } model { a ~ normal(b, 1); b ~ normal(a, 1); }")).toThrow(
       ModelError,
     );
+  });
+});
+
+describe("supports: bool, <positive>, <unbounded>, constrained data and hyper types", () => {
+  const SUPPORTS = `
+    data {
+      int K;
+      bool robust;
+      array[K] bool hit;
+      real<positive> scale;
+      vector<lower=0>[K] counts;
+      real<unbounded> shift;
+      simplex[K] weights;
+      cholesky_factor_corr[K] L;
+    }
+    hyper {
+      real<positive> g = 1;
+      ordered[2] cuts = [-1, 1];
+      matrix<lower=0>[2, 2] m = 1;
+    }
+    parameters {
+      real<positive> sigma;
+      real<unbounded> s;
+      int<unbounded> c;
+      array[K] bool z;
+    }
+    model {
+      sigma ~ half_normal(1);
+      s ~ half_normal(1);
+      c ~ poisson(3);
+      z ~ bernoulli(0.5);
+    }`;
+
+  it("reach the IR as the supports they name", () => {
+    const graph = parse(SUPPORTS);
+    const support = (name: string) => {
+      const node = graph.nodes.find((n) => n.name === name && n.kind !== "observed");
+      return node !== undefined && "support" in node ? node.support : undefined;
+    };
+    expect(support("robust")).toEqual({ kind: "boolean" });
+    expect(graph.nodes.find((n) => n.name === "hit")).toMatchObject({ shape: ["K"], dtype: "int" });
+    expect(support("hit")).toEqual({ kind: "boolean" });
+    expect(support("scale")).toEqual({ kind: "positive" });
+    expect(support("counts")).toEqual({ kind: "lower", lower: 0 });
+    expect(support("shift")).toEqual(REAL);
+    expect(support("weights")).toEqual({ kind: "simplex" });
+    expect(graph.nodes.find((n) => n.name === "L")).toMatchObject({
+      shape: ["K", "K"],
+      support: { kind: "cholesky_corr" },
+    });
+    expect(support("g")).toEqual({ kind: "positive" });
+    expect(graph.nodes.find((n) => n.name === "cuts")).toMatchObject({ support: { kind: "ordered" }, init: [-1, 1] });
+    expect(graph.nodes.find((n) => n.name === "m")).toMatchObject({
+      shape: [2, 2],
+      support: { kind: "lower", lower: 0 },
+    });
+    // On a parameter, <positive> and <lower=0> are one model (the bijector is open at 0).
+    expect(support("sigma")).toEqual({ kind: "lower", lower: 0 });
+    expect(support("s")).toEqual(REAL);
+    expect(support("c")).toEqual({ kind: "integer" });
+    expect(support("z")).toEqual({ kind: "boolean" });
+    expect(graph.nodes.find((n) => n.name === "z")).toMatchObject({ dtype: "int", shape: ["K"] });
+  });
+
+  it("and print back to the same graph", () => {
+    const graph = parse(SUPPORTS);
+    expect(plain(parseModel(printModel(graph), families))).toEqual(plain(graph));
+  });
+
+  it("<positive> data reject 0 where <lower=0> data accept it; bool data reject 2", () => {
+    const text = (type: string) => `data { ${type} s; } parameters { real mu; } model { mu ~ normal(s, 1); }`;
+    const at = (type: string, s: number) => () =>
+      compile(parse(text(type)), { s } as never, families).logDensity(new Float64Array([0]));
+    expect(at("real<lower=0>", 0)).not.toThrow();
+    expect(at("real<positive>", 0)).toThrow(
+      /data 's': value is outside the declared support — got 0, expected positive/,
+    );
+    expect(at("real<positive>", 1e-300)).not.toThrow();
+    expect(at("bool", 1)).not.toThrow();
+    expect(at("bool", 2)).toThrow(/data 's': value is outside the declared support — got 2/);
+    expect(at("int<lower=0, upper=1>", 2)).toThrow(/outside the declared support/);
+  });
+
+  it("<unbounded> on a parameter replaces the family's support (Stan's unconstrained `real`)", () => {
+    const density = (type: string) =>
+      compile(parse(`parameters { ${type} s; } model { s ~ half_normal(1); }`), {}, families);
+    // The bare type takes half_normal's positive support: θ = -1 is s = exp(-1), inside it.
+    expect(Number.isFinite(density("real").logDensity(new Float64Array([-1])))).toBe(true);
+    // <unbounded> keeps the identity transform, so θ = -1 is s = -1, outside half_normal's support.
+    expect(density("real<unbounded>").logDensity(new Float64Array([-1]))).toBe(Number.NEGATIVE_INFINITY);
+    // At s = 1 both give half_normal's density: θ = 1 without a transform, θ = 0 = log 1 with log|J| = 0.
+    expect(density("real<unbounded>").logDensity(new Float64Array([1]))).toBeCloseTo(
+      density("real").logDensity(new Float64Array([0])),
+      12,
+    );
+  });
+
+  it("`positive` and `unbounded` stay usable as names; every lexer keyword is reserved in the IR", () => {
+    const graph = parse(
+      "data { real positive; real unbounded; } parameters { real<lower=positive, upper=unbounded> a; } model { a ~ uniform(positive, unbounded); }",
+      { positive: 1, unbounded: 2 },
+    );
+    expect(graph.nodes.find((n) => n.name === "a")).toMatchObject({
+      support: { kind: "interval", lower: 1, upper: 2 },
+    });
+    expect(graph.nodes.map((n) => n.name)).toContain("unbounded");
+    const keywords = ALL_TOKENS.filter((t) => t.LONGER_ALT !== undefined).map((t) => (t.PATTERN as RegExp).source);
+    expect(keywords).toContain("bool");
+    for (const word of keywords) expect(RESERVED_WORDS.has(word), word).toBe(true);
   });
 });
 

@@ -42,6 +42,9 @@ export { summary } from "./inference/diagnostics/index.js";
 export * as em from "./inference/em/index.js";
 export { fitSbl } from "./inference/em/index.js";
 export * as mcmc from "./inference/mcmc/index.js";
+export * as plots from "./plots/index.js";
+// The package already needs Node (worker threads), so the file-writing helper ships in the main entry.
+export { writeSvg } from "./plots/node.js";
 export { sample } from "./inference/mcmc/index.js";
 export * as smc from "./inference/smc/index.js";
 export { particleFilter, temperedSmc } from "./inference/smc/index.js";

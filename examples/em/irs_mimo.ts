@@ -3,7 +3,7 @@
  * of He & Joseph (IEEE TSP 2024, §VI): NMSE of the cascaded channel against SNR for KroSBL-AM,
  * KroSBL-SVD, the coupled (block-sparse) KroSBL and, with --classic, classic complex SBL; a
  * least-squares fit on the true support is the oracle lower bound. The table is printed and an SVG
- * plot is written to examples/em/out/irs_mimo_nmse.svg (hand-made SVG, no dependencies).
+ * plot is written to examples/em/out/irs_mimo_nmse.svg (with sprig's plots).
  *
  * Model (uniform linear arrays, steering vectors a_N(φ) = e^{jπkφ}/√N on a grid of G cos-angles).
  * A user with N_U antennas sends K₁ pilots X through an IRS with N_I elements to a base station
@@ -21,11 +21,12 @@
  *
  * Run: `npx tsx examples/em/irs_mimo.ts [--trials 10] [--classic] [--seed 1]`
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { fitSbl } from "../../src/inference/em/index.js";
 import type { FitSblOptions, SblMatrix, SblProblem } from "../../src/inference/em/index.js";
 import { zkronmv, zkronWorkSize } from "../../src/kernels/kronecker.js";
+import { linePlot } from "../../src/plots/index.js";
+import { writeSvg } from "../../src/plots/node.js";
 import { createRng } from "../../src/runtime/rng/index.js";
 
 /**
@@ -390,8 +391,7 @@ export function runIrsMimo(options: IrsMimoOptions = {}): IrsMimoResult {
   const svgPath =
     options.svgPath === undefined ? new URL("./out/irs_mimo_nmse.svg", import.meta.url).pathname : options.svgPath;
   if (svgPath) {
-    mkdirSync(new URL(".", pathToFileURL(svgPath)).pathname, { recursive: true });
-    writeFileSync(svgPath, svgPlot(result));
+    writeSvg(svgPath, svgPlot(result));
     log(`plot written to ${svgPath}`);
   }
   return result;
@@ -406,56 +406,10 @@ export function runIrsMimo(options: IrsMimoOptions = {}): IrsMimoResult {
  * ```
  */
 export function svgPlot(result: IrsMimoResult): string {
-  const W = 640;
-  const H = 420;
-  const left = 64;
-  const right = 220;
-  const top = 24;
-  const bottom = 52;
-  const xs = result.snrsDb;
-  const all = result.series.flatMap((s) => s.nmseDb).filter(Number.isFinite);
-  const yMin = Math.floor(Math.min(...all) / 5) * 5;
-  const yMax = Math.ceil(Math.max(...all) / 5) * 5;
-  const px = (v: number) => left + ((v - xs[0]) / (xs[xs.length - 1] - xs[0] || 1)) * (W - left - right);
-  const py = (v: number) => top + ((yMax - v) / (yMax - yMin || 1)) * (H - top - bottom);
-  const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#7f7f7f", "#ff7f0e"];
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    "<title>NMSE of the estimated cascaded channel against SNR</title>",
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-  ];
-  for (let v = yMin; v <= yMax; v += 5) {
-    parts.push(
-      `<line x1="${left}" y1="${py(v)}" x2="${W - right}" y2="${py(v)}" stroke="#ddd"/>`,
-      `<text x="${left - 8}" y="${py(v) + 4}" text-anchor="end">${v}</text>`,
-    );
-  }
-  for (const v of xs) {
-    parts.push(
-      `<line x1="${px(v)}" y1="${top}" x2="${px(v)}" y2="${H - bottom}" stroke="#eee"/>`,
-      `<text x="${px(v)}" y="${H - bottom + 18}" text-anchor="middle">${v}</text>`,
-    );
-  }
-  parts.push(
-    `<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="#333"/>`,
-    `<text x="${(left + W - right) / 2}" y="${H - 12}" text-anchor="middle">SNR (dB)</text>`,
-    `<text transform="translate(18 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle">NMSE (dB)</text>`,
+  return linePlot(
+    result.series.map((s) => ({ name: s.name, x: result.snrsDb, y: s.nmseDb })),
+    { title: "NMSE of the estimated cascaded channel against SNR", xLabel: "SNR (dB)", yLabel: "NMSE (dB)" },
   );
-  result.series.forEach((s, i) => {
-    const color = colors[i % colors.length];
-    const pts = s.nmseDb.map((v, j) => `${px(xs[j]).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
-    parts.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    s.nmseDb.forEach((v, j) => {
-      parts.push(`<circle cx="${px(xs[j]).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3.5" fill="${color}"/>`);
-    });
-    const ly = top + 16 + 20 * i;
-    parts.push(
-      `<line x1="${W - right + 14}" y1="${ly - 4}" x2="${W - right + 38}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${W - right + 44}" y="${ly}">${s.name.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</text>`,
-    );
-  });
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
 }
 
 function arg(name: string): string | undefined {

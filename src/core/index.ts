@@ -8,3 +8,4 @@ export * from "./rng.js";
 export * from "./shape.js";
 export * from "./span.js";
 export * from "./support.js";
+export * from "./support_check.js";

@@ -9,6 +9,7 @@ import { DomainError, describeValue, ModelError, ShapeError } from "../core/erro
 import type { FamilySignature, SignatureLookup } from "../core/family.js";
 import type { SourceSpan } from "../core/span.js";
 import { formatSupport, inScalarSupport, isDiscrete, type Support } from "../core/support.js";
+import { findSupportViolation } from "../core/support_check.js";
 import { constantValue, formatIrShape, rebuildExpr, ref as refExpr, referencedNames, shapesAgree } from "./expr.js";
 import { closestName, suggestionHint } from "./suggest.js";
 import type {
@@ -299,7 +300,6 @@ export class GraphBuilder {
       });
     }
     const init = spec.init;
-    const values = typeof init === "number" ? [init] : init;
     if (typeof init !== "number") {
       const size = shape.length === 1 ? shape[0] : undefined;
       if (shape.length !== 1 || (typeof size === "number" && init.length !== size)) {
@@ -313,16 +313,7 @@ export class GraphBuilder {
         });
       }
     }
-    values.forEach((v, i) => {
-      if (!inScalarSupport(support, v)) {
-        throw new DomainError({
-          where,
-          what: `initial value must be ${supportPhrase(support)}`,
-          got: typeof init === "number" ? describeValue(v) : `${describeValue(v)} at element ${i}`,
-          span: spec.span,
-        });
-      }
-    });
+    this.checkHyperInit(spec.name, shape, support, init, spec.span);
     const annotations =
       spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_ANNOTATIONS);
     const node: HyperNode = freezeDeep({
@@ -336,6 +327,52 @@ export class GraphBuilder {
     });
     this.push(node);
     return refExpr(node.name, node.shape, "real", spec.span);
+  }
+
+  /**
+   * Checks a hyper-parameter's initial value against its support with the checker data and
+   * `setHyper` use. With literal sizes the whole value is checked; with a symbolic size a
+   * constrained vector (simplex, ordered…) is checked when compiled, once the size is known, and
+   * elementwise supports are checked on the numbers given. The IR holds a matrix's initial value
+   * as one repeated number, and for K ≥ 2 no repeated number is a correlation Cholesky factor
+   * (the entries above the diagonal must be 0, the diagonal ones positive), so a
+   * `cholesky_factor_corr` hyper-parameter must be 1 × 1.
+   */
+  private checkHyperInit(
+    name: string,
+    shape: IrShape,
+    support: Support,
+    init: number | readonly number[],
+    span: SourceSpan | undefined,
+  ): void {
+    const where = `hyper '${name}'`;
+    if (support.kind === "cholesky_corr" && !(shape.length === 2 && shape[0] === 1 && shape[1] === 1)) {
+      throw new ModelError({
+        where,
+        what: "a cholesky_factor_corr hyper-parameter larger than 1 × 1 cannot have a valid initial value",
+        got: shape.length === 2 && shape[0] === shape[1] ? `cholesky_factor_corr[${shape[0]}]` : formatIrShape(shape),
+        expected: "cholesky_factor_corr[1]",
+        hint: `a matrix hyper-parameter starts from one number repeated, which is not a Cholesky factor for K ≥ 2; declare '${name}' as data (cholesky_factor_corr[K] ${name} in the data block) and pass its value to compile(), or make it a parameter.`,
+        span,
+      });
+    }
+    const literal = shape.every((d): d is number => typeof d === "number");
+    const elementwise = !["simplex", "ordered", "positive_ordered", "cholesky_corr"].includes(support.kind);
+    if (!literal && !elementwise && typeof init === "number") return;
+    const concrete: readonly number[] = literal ? shape : typeof init === "number" ? [] : [init.length];
+    const size = concrete.reduce((a, b) => a * b, 1);
+    const values = typeof init === "number" ? new Array<number>(size).fill(init) : init;
+    const violation = findSupportViolation(support, values, concrete, name);
+    if (violation !== undefined) {
+      throw new ModelError({
+        where: `initial value of ${where}`,
+        what: violation.what,
+        got: violation.got,
+        expected: violation.expected,
+        hint: violation.hint,
+        span,
+      });
+    }
   }
 
   /**

@@ -10,9 +10,9 @@ import { formatSupport, inScalarSupport, type Support } from "../../core/support
 import type { HyperNode, ModelGraph } from "../../ir/types.js";
 import { compileProgram, type DensityPair, type TermSelection } from "../../runtime/ad/codegen.js";
 import type { Value } from "../../runtime/dists/distribution.js";
-import { bindData, type ModelData } from "./data.js";
+import { bindData, fillHyper, type ModelData } from "./data.js";
 import type { DensityModel, PriorPredictiveDraw, VariableLayout } from "./density_model.js";
-import { type DistributionLookup, fillHyper, hyperList, lowerGraph } from "./lower.js";
+import { type DistributionLookup, hyperList, lowerGraph } from "./lower.js";
 import { analyseStructure, type ModelStructure } from "./structure.js";
 
 /**
@@ -227,9 +227,8 @@ export function compile(
           expected: hyperList(graph),
         });
       }
-      const next = new Float64Array(buffer.length);
-      fillHyper(next, v as number | ArrayLike<number>, node);
-      buffer.set(next);
+      // fillHyper checks the whole value (type, length, declared support) before writing it.
+      fillHyper(buffer, v as number | ArrayLike<number>, node, lowered.shapes.get(name)!);
     },
   };
 }

@@ -1,17 +1,23 @@
 /**
  * Binding data to a model graph: every data node gets a value of the declared shape, integers
- * where declared, finite numbers, inside declared bounds; symbolic sizes take their values from
- * the integer data that name them. Every failure is a DataError naming the field, the expected
- * shape and what was given.
+ * where declared, finite numbers, inside its declared support (bounds, bool, simplex, ordered,
+ * positive_ordered, cholesky_factor_corr — checked by `findSupportViolation`, as hyper-parameter
+ * values are); symbolic sizes take their values from the integer data that name them. Every
+ * failure is a DataError naming the field, the offending element (1-based, `y[3]`, `L[2, 1]`),
+ * the value and what was expected.
  * @module inference/model/data
  */
 import { DataError, describeValue } from "../../core/errors.js";
-import { inScalarSupport } from "../../core/support.js";
+import { formatSupport, REAL, type Support } from "../../core/support.js";
+import { elementLabel, findSupportViolation } from "../../core/support_check.js";
 import { formatIrShape } from "../../ir/expr.js";
 import { supportPhrase } from "../../ir/builder.js";
-import type { DataNode, IrShape, ModelGraph } from "../../ir/types.js";
+import type { DataNode, HyperNode, IrShape, ModelGraph } from "../../ir/types.js";
 import type { LinearOperator } from "../../runtime/linear_operator.js";
 import { DenseOperator, isLinearOperator } from "../../runtime/operators/index.js";
+
+/** The support of integer data declared without one: what `int` admits. */
+const INTEGER: Support = Object.freeze({ kind: "integer" });
 
 /**
  * A value for one data field: a number; a vector as an array or typed array; a matrix as an
@@ -97,7 +103,9 @@ export function bindData(graph: ModelGraph, data: ModelData): BoundData {
       });
     }
     const bound =
-      shape.length === 2 ? bindMatrix(shape, given, where, expected) : bindArray(node, shape, given, where, expected);
+      shape.length === 2
+        ? bindMatrix(node, shape, given, where, expected)
+        : bindArray(node, shape, given, where, expected);
     values.set(node.name, bound);
     if (node.dtype === "int" && shape.length === 0 && bound.kind === "scalar") {
       if (bound.value < 0) {
@@ -179,7 +187,7 @@ function bindArray(
         hint: isArrayLike(given) && given.length === 1 ? "pass the number itself, not a one-element array." : undefined,
       });
     }
-    checkElement(node, given, -1, where);
+    checkSupport(node, [given], shape, where);
     return { kind: "scalar", value: given };
   }
   if (!isArrayLike(given) || typeof given === "string") {
@@ -197,45 +205,56 @@ function bindArray(
   for (let i = 0; i < given.length; i++) {
     const v = given[i];
     if (typeof v !== "number") {
-      throw new DataError({ where, what: `element ${i} is not a number`, got: describeValue(v), expected });
+      throw new DataError({
+        where,
+        what: `${elementLabel(node.name, shape, i)} is not a number`,
+        got: describeValue(v),
+        expected,
+      });
     }
-    checkElement(node, v, i, where);
     values[i] = v;
   }
+  checkSupport(node, values, shape, where);
   return { kind: "vector", values };
 }
 
-function checkElement(node: DataNode, v: number, i: number, where: string): void {
-  const at = i >= 0 ? ` at element ${i}` : "";
-  if (!Number.isFinite(v)) {
-    throw new DataError({
-      where,
-      what: `non-finite value${at}`,
-      got: describeValue(v),
-      expected: "finite numbers",
-      hint: "remove or impute missing values before binding.",
-    });
-  }
-  if (node.dtype === "int" && !Number.isInteger(v)) {
-    throw new DataError({
-      where,
-      what: `non-integer value${at}`,
-      got: describeValue(v),
-      expected: "integers (declared int)",
-      hint: "round the data, or declare it real.",
-    });
-  }
-  if (node.support !== undefined && !inScalarSupport(node.support, v)) {
-    throw new DataError({
-      where,
-      what: `value${at} is outside the declared support`,
-      got: describeValue(v),
-      expected: supportPhrase(node.support),
-    });
-  }
+/**
+ * Checks a whole data value against the node's declared support (integer data without one are
+ * integers; real data without one are finite numbers) through the one shared checker.
+ */
+function checkSupport(node: DataNode, values: ArrayLike<number>, shape: readonly number[], where: string): void {
+  const support = node.support ?? (node.dtype === "int" ? INTEGER : REAL);
+  const violation = findSupportViolation(support, values, shape, node.name);
+  if (violation === undefined) return;
+  const { code, what, got, hint } = violation;
+  throw new DataError({
+    where,
+    what,
+    got,
+    // Integer data are declared `int`; say so, since the fix may be the declaration.
+    expected: code === "non_integer" && support.kind === "integer" ? "integers (declared int)" : violation.expected,
+    hint:
+      code === "non_finite"
+        ? "remove or impute missing values before binding."
+        : code === "non_integer" && support.kind === "integer"
+          ? "round the data, or declare it real."
+          : hint,
+  });
 }
 
-function bindMatrix(shape: readonly number[], given: unknown, where: string, expected: string): BoundValue {
+/**
+ * Operators with more entries than this are not expanded to check a declared support: the dense
+ * copy would cost more memory than the data (8 bytes per entry: 32 MiB here).
+ */
+const MAX_CHECKED_OPERATOR_ENTRIES = 1 << 22;
+
+function bindMatrix(
+  node: DataNode,
+  shape: readonly number[],
+  given: unknown,
+  where: string,
+  expected: string,
+): BoundValue {
   const [rows, cols] = shape as [number, number];
   if (isLinearOperator(given)) {
     if (given.rows !== rows || given.cols !== cols) {
@@ -246,24 +265,50 @@ function bindMatrix(shape: readonly number[], given: unknown, where: string, exp
         expected,
       });
     }
+    // An operator (sparse, Kronecker, low-rank…) is taken as is; only a declared constraint
+    // (e.g. cholesky_factor_corr, <lower=0>) needs its entries, so only then is it expanded.
+    if (node.support !== undefined && node.support.kind !== "real") {
+      if (rows * cols > MAX_CHECKED_OPERATOR_ENTRIES) {
+        throw new DataError({
+          where,
+          what: `cannot check the declared support ${formatSupport(node.support)} of an operator this large`,
+          got: `${given.kind} ${rows} × ${cols}`,
+          expected: `at most ${MAX_CHECKED_OPERATOR_ENTRIES} entries`,
+          hint: "check the values yourself and declare the matrix without a constraint.",
+        });
+      }
+      checkSupport(node, given.toDense(), shape, where);
+    }
     return { kind: "operator", operator: given };
   }
   let values: Float64Array;
   if (Array.isArray(given) && given.every((r) => isArrayLike(r))) {
-    const rowsGiven = given as readonly ArrayLike<number>[];
+    const rowsGiven = given as readonly ArrayLike<unknown>[];
     if (rowsGiven.length !== rows || rowsGiven.some((r) => r.length !== cols)) {
       const bad = rowsGiven.findIndex((r) => r.length !== cols);
       throw new DataError({
         where,
-        what: rowsGiven.length !== rows ? "wrong number of rows" : `row ${bad} has the wrong length`,
+        what: rowsGiven.length !== rows ? "wrong number of rows" : `row ${bad + 1} has the wrong length`,
         got: rowsGiven.length !== rows ? `${rowsGiven.length} rows` : `${rowsGiven[bad]!.length} columns`,
         expected,
       });
     }
     values = new Float64Array(rows * cols);
-    rowsGiven.forEach((r, i) => {
-      for (let j = 0; j < cols; j++) values[i * cols + j] = r[j]!;
-    });
+    for (let i = 0; i < rows; i++) {
+      const r = rowsGiven[i]!;
+      for (let j = 0; j < cols; j++) {
+        const v = r[j];
+        if (typeof v !== "number") {
+          throw new DataError({
+            where,
+            what: `${elementLabel(node.name, shape, i * cols + j)} is not a number`,
+            got: describeValue(v),
+            expected,
+          });
+        }
+        values[i * cols + j] = v;
+      }
+    }
   } else if (given instanceof Float64Array) {
     if (given.length !== rows * cols) {
       throw new DataError({
@@ -273,23 +318,79 @@ function bindMatrix(shape: readonly number[], given: unknown, where: string, exp
         expected: `${rows * cols} values, ${expected}`,
       });
     }
-    values = given;
+    // A copy, as for vectors: the caller may reuse the array after compile().
+    values = given.slice();
   } else {
     throw new DataError({ where, what: "wrong type", got: describeValue(given), expected });
   }
-  for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) {
-      throw new DataError({
-        where,
-        what: `non-finite value at row ${Math.floor(k / cols)}, column ${k % cols}`,
-        got: describeValue(values[k]),
-        expected: "finite numbers",
-      });
-    }
-  }
+  checkSupport(node, values, shape, where);
   return { kind: "operator", operator: new DenseOperator(values, rows, cols) };
 }
 
 function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/**
+ * Writes a hyper-parameter value into its buffer (one number fills every element) after
+ * checking its type, length and declared support — the same checker data go through, so an
+ * initial value, a `compile(…, { hyper })` value and a `setHyper` value are held to one rule.
+ * Throws DataError naming the hyper-parameter, the element (1-based) and the constraint; the
+ * buffer is written only when the whole value is valid.
+ *
+ * @param buffer - the hyper-parameter's storage (its concrete size)
+ * @param value - one number, or one number per element (row-major for a matrix)
+ * @param node - the hyper node (name and support)
+ * @param shape - its concrete shape
+ * @example
+ * ```ts
+ * fillHyper(buffer, [0.2, 0.3, 0.5], simplexNode, [3]);
+ * ```
+ */
+export function fillHyper(
+  buffer: Float64Array,
+  value: number | ArrayLike<number>,
+  node: HyperNode,
+  shape: readonly number[],
+): void {
+  const where = `hyper '${node.name}'`;
+  const accepted = buffer.length === 1 ? "a number" : `one number or ${buffer.length} numbers`;
+  const next = new Float64Array(buffer.length);
+  if (typeof value === "number") {
+    next.fill(value);
+  } else if (!isArrayLike(value) || typeof value === "string") {
+    throw new DataError({
+      where,
+      what: "wrong type",
+      got: describeValue(value),
+      expected: accepted,
+    });
+  } else {
+    if (value.length !== buffer.length) {
+      throw new DataError({
+        where,
+        what: "wrong length",
+        got: `vector[${value.length}]`,
+        expected: accepted,
+      });
+    }
+    for (let i = 0; i < buffer.length; i++) {
+      const v = value[i];
+      if (typeof v !== "number") {
+        throw new DataError({
+          where,
+          what: `${elementLabel(node.name, shape, i)} is not a number`,
+          got: describeValue(v),
+          expected: accepted,
+        });
+      }
+      next[i] = v;
+    }
+  }
+  const violation = findSupportViolation(node.support, next, shape, node.name);
+  if (violation !== undefined) {
+    const { code: _code, index: _index, ...parts } = violation;
+    throw new DataError({ where, ...parts });
+  }
+  buffer.set(next);
 }

@@ -5,14 +5,14 @@
  * @module inference/model/lower
  */
 import { DataError, describeValue, ModelError, ShapeError } from "../../core/errors.js";
-import { formatSupport, inScalarSupport, isDiscrete, type Support } from "../../core/support.js";
+import { isDiscrete, type Support } from "../../core/support.js";
 import { formatIrShape } from "../../ir/expr.js";
 import type { Expr, HyperNode, LatentNode, ModelGraph, ModelNode } from "../../ir/types.js";
 import type { DensityTerm, Program, ProgramNode, Term } from "../../runtime/ad/program.js";
 import { bijectorForSupport, identity } from "../../runtime/bijectors/index.js";
 import type { Distribution, Params } from "../../runtime/dists/distribution.js";
 import type { LinearOperator } from "../../runtime/linear_operator.js";
-import { type BoundData, describeShape, resolveShape } from "./data.js";
+import { type BoundData, describeShape, fillHyper, resolveShape } from "./data.js";
 import type { VariableLayout } from "./density_model.js";
 
 /**
@@ -181,7 +181,7 @@ class Lowering {
     const size = shape.reduce((a, b) => a * b, 1);
     const buffer = new Float64Array(size);
     const given = this.hyperValues[node.name];
-    fillHyper(buffer, given ?? node.init, node);
+    fillHyper(buffer, given ?? node.init, node, shape);
     this.hyperBuffers.set(node.name, buffer);
     const id = this.push({ op: "input", buffer, size, scalar: shape.length === 0 });
     this.valueNodes.set(node.name, id);
@@ -468,53 +468,4 @@ class Lowering {
 export function hyperList(graph: ModelGraph): string {
   const names = graph.nodes.filter((n) => n.kind === "hyper").map((n) => `'${n.name}'`);
   return names.length > 0 ? `one of ${names.join(", ")}` : "none (the model declares no hyper-parameters)";
-}
-
-/**
- * Writes a hyper-parameter value (one number fills every element) after checking it.
- *
- * @example
- * ```ts
- * fillHyper(buffer, 2, node);
- * ```
- */
-export function fillHyper(buffer: Float64Array, value: number | ArrayLike<number>, node: HyperNode): void {
-  const where = `hyper '${node.name}'`;
-  if (typeof value === "number") {
-    buffer.fill(value);
-  } else {
-    if (value.length !== buffer.length) {
-      throw new DataError({
-        where,
-        what: "wrong length",
-        got: `vector[${value.length}]`,
-        expected: `vector[${buffer.length}] or one number`,
-      });
-    }
-    for (let i = 0; i < buffer.length; i++) buffer[i] = value[i]!;
-  }
-  checkHyperValues(buffer, node);
-}
-
-/**
- * Checks hyper-parameter values against the node's support.
- *
- * @example
- * ```ts
- * checkHyperValues(new Float64Array([1, 2]), node);
- * ```
- */
-export function checkHyperValues(values: Float64Array, node: HyperNode): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const ok = inScalarSupport(node.support, v);
-    if (!ok) {
-      throw new DataError({
-        where: `hyper '${node.name}'`,
-        what: `value outside its support at element ${i}`,
-        got: describeValue(v),
-        expected: formatSupport(node.support),
-      });
-    }
-  }
 }

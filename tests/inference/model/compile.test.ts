@@ -201,7 +201,7 @@ describe("compile: every operation differentiates correctly", () => {
     );
     expect(m.logDensity(theta) - before).toBeCloseTo(expected, 10);
     expect(() => m.setHyper("g", -1)).toThrow(
-      "hyper 'g': value outside its support at element 0 — got -1, expected lower(0).",
+      "hyper 'g': value is outside the declared support — got -1, expected a value ≥ 0.",
     );
     expect(() => m.setHyper("gamma", 1)).toThrow("ops.setHyper(): no hyper-parameter 'gamma' — expected one of 'g'.");
   });

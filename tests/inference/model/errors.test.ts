@@ -34,7 +34,7 @@ describe("data errors name the field, the expected shape and what was given", ()
     expect(() =>
       compile(eightSchoolsNoncentered, { ...eightSchoolsData, y: [1, 2, Number.NaN, 4, 5, 6, 7, 8] }, families),
     ).toThrow(
-      "data 'y': non-finite value at element 2 — got NaN, expected finite numbers. Hint: remove or impute missing values before binding.",
+      "data 'y': non-finite value at y[3] — got NaN, expected finite numbers. Hint: remove or impute missing values before binding.",
     );
   });
 
@@ -48,7 +48,7 @@ describe("data errors name the field, the expected shape and what was given", ()
     const sigma = [...eightSchoolsData.sigma];
     sigma[3] = -2;
     expect(() => compile(eightSchoolsNoncentered, { ...eightSchoolsData, sigma }, families)).toThrow(
-      "data 'sigma': value at element 3 is outside the declared support — got -2, expected at least 0.",
+      "data 'sigma': value at sigma[4] is outside the declared support — got -2, expected a value ≥ 0.",
     );
   });
 
@@ -73,7 +73,7 @@ describe("data errors name the field, the expected shape and what was given", ()
     const county = [...radon.county_idx];
     county[2] = 0;
     expect(() => compile(radonNoncentered, { ...radon, county_idx: county }, families)).toThrow(
-      "data 'county_idx': value at element 2 is outside the declared support — got 0, expected an integer ≥ 1.",
+      "data 'county_idx': value at county_idx[3] is outside the declared support — got 0, expected an integer ≥ 1.",
     );
   });
 
@@ -94,7 +94,7 @@ describe("data errors name the field, the expected shape and what was given", ()
       { families },
     );
     expect(() => compile(lr, { N: 2, D: 2, y: [1, 2], X: [[1, 2], [3]] }, families)).toThrow(
-      "data 'X': row 1 has the wrong length — got 1 columns, expected matrix[2, 2] (matrix[N, D] with N = 2, D = 2) (array of rows, row-major Float64Array or LinearOperator).",
+      "data 'X': row 2 has the wrong length — got 1 columns, expected matrix[2, 2] (matrix[N, D] with N = 2, D = 2) (array of rows, row-major Float64Array or LinearOperator).",
     );
     const X = new CsrOperator(3, 2, [0, 1, 2, 2], [0, 1], [1, 1]);
     expect(() => compile(lr, { N: 2, D: 2, y: [1, 2], X }, families)).toThrow(

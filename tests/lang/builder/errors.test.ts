@@ -157,7 +157,9 @@ describe("DSL mistakes are reported where they are made", () => {
 
   it("14. an initial hyper-parameter value outside its support", () => {
     const msg = messageOf(build(({ hyper }) => void hyper("g", { init: -1, lower: 0 })));
-    expect(msg.replace(SPAN, "")).toBe("hyper 'g': initial value must be at least 0 — got -1.");
+    expect(msg.replace(SPAN, "")).toBe(
+      "initial value of hyper 'g': value is outside the declared support — got -1, expected a value ≥ 0.",
+    );
   });
 
   it("15. gathering with a real-valued index", () => {

@@ -367,11 +367,11 @@ describe("supports: bool, <positive>, <unbounded>, constrained data and hyper ty
       compile(parse(text(type)), { s } as never, families).logDensity(new Float64Array([0]));
     expect(at("real<lower=0>", 0)).not.toThrow();
     expect(at("real<positive>", 0)).toThrow(
-      /data 's': value is outside the declared support — got 0, expected positive/,
+      /data 's': value is outside the declared support — got 0, expected a value > 0. Hint: <positive> excludes 0/,
     );
     expect(at("real<positive>", 1e-300)).not.toThrow();
     expect(at("bool", 1)).not.toThrow();
-    expect(at("bool", 2)).toThrow(/data 's': value is outside the declared support — got 2/);
+    expect(at("bool", 2)).toThrow(/data 's': value is outside the declared support — got 2, expected 0 or 1/);
     expect(at("int<lower=0, upper=1>", 2)).toThrow(/outside the declared support/);
   });
 

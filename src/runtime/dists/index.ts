@@ -6,6 +6,7 @@
 import { bernoulli } from "./bernoulli.js";
 import { bernoulliLogit } from "./bernoulli_logit.js";
 import { beta } from "./beta.js";
+import { binaryMarkovChain } from "./binary_markov_chain.js";
 import { binomial } from "./binomial.js";
 import { binomialLogit } from "./binomial_logit.js";
 import { categorical } from "./categorical.js";
@@ -48,6 +49,7 @@ export {
   bernoulli,
   bernoulliLogit,
   beta,
+  binaryMarkovChain,
   binomial,
   binomialLogit,
   categorical,
@@ -81,8 +83,8 @@ export {
  * half_cauchy, exponential, gamma, lognormal, beta, uniform, bernoulli, bernoulli_logit,
  * poisson, poisson_log, half_student_t, laplace, inverse_gamma, logistic, weibull, binomial,
  * binomial_logit, negative_binomial, categorical, categorical_logit, dirichlet, multi_normal,
- * multi_normal_cholesky, complex_normal. Each call returns a fresh registry, so registering a custom family on
- * one never affects another.
+ * multi_normal_cholesky, complex_normal, flat, binary_markov_chain. Each call returns a fresh
+ * registry, so registering a custom family on one never affects another.
  *
  * @returns a registry with the built-in families
  * @example
@@ -121,5 +123,6 @@ export function createDefaultRegistry(): Registry {
     .register(multiNormal)
     .register(multiNormalCholesky)
     .register(complexNormal)
-    .register(flat);
+    .register(flat)
+    .register(binaryMarkovChain);
 }

@@ -34,6 +34,7 @@ const BUILT_INS = [
   "multi_normal_cholesky",
   "complex_normal",
   "flat",
+  "binary_markov_chain",
 ];
 
 /** A valid custom prior (an ARD-style zero-mean normal with a precision), to be broken per test. */

@@ -5,16 +5,15 @@
  * @module lang/builder/priors/turbo_vbi
  */
 import { ModelError } from "../../../core/errors.js";
-import { bernoulli, gamma } from "../families.js";
-import { vector } from "../math.js";
+import { dist, gamma } from "../families.js";
 import { callerSpan } from "../span.js";
-import type { Scalar, Vector } from "../values.js";
+import type { DimLike, Vector } from "../values.js";
 import {
   checkCall,
   checkReal,
+  checkSize,
   HierarchyBuilder,
   inverseSqrt,
-  numericSize,
   type PriorContext,
   type SparsePriorValue,
   whereOf,
@@ -42,8 +41,8 @@ export interface PrecisionLaw {
  * ```
  */
 export interface TurboVbiOptions {
-  /** Length of x (a number: the chain is unrolled when the model is built). */
-  readonly size: number;
+  /** Length of x: a number or integer data (`data.int("N")`). */
+  readonly size: DimLike;
   /** Centred (default) or non-centred value. */
   readonly parameterization?: "centered" | "noncentered";
   /** P(s_i = 1 | s_(i−1) = 0): how often an active run starts. Default 0.05. */
@@ -67,9 +66,7 @@ export interface TurboVbiOptions {
  * ```
  */
 export interface TurboVbiParts {
-  /** The support indicators s_1 … s_N (integer latents `<name>_s1` …). */
-  readonly indicators: readonly Scalar[];
-  /** The support as one integer vector (deterministic `<name>_support`). */
+  /** The support s ∈ {0, 1}ᴺ: one integer latent `<name>_support` ~ binary_markov_chain. */
   readonly support: Vector;
   /** Precisions ρ. */
   readonly rho: Vector;
@@ -78,15 +75,17 @@ export interface TurboVbiParts {
 }
 
 /**
- * The Turbo-VBI three-layer prior: support s ∈ {0, 1}ᴺ with a two-state Markov-chain prior,
- * P(s_1 = 1) = firstActive and P(s_i = 1 | s_(i−1)) = p01 + s_(i−1)·(1 − p01 − p10); precisions
+ * The Turbo-VBI three-layer prior: support s ∈ {0, 1}ᴺ with a two-state Markov-chain prior
+ * (the `binary_markov_chain` family: P(s_1 = 1) = firstActive, P(s_i = 1 | s_(i−1) = 0) = p01,
+ * P(s_i = 0 | s_(i−1) = 1) = p10); precisions
  * ρ_i | s_i ~ gamma(active) if s_i = 1 else gamma(inactive); values x_i | ρ_i ~ normal(0, ρ_i^(−1/2)).
  * Active coefficients come in runs (mean length 1/p10), which is the regular, clustered sparsity
  * the paper uses to prune whole groups of weights. The support is discrete (`discrete: true`):
  * EM, VB, Gibbs and SMC backends can use it, gradient samplers refuse it. The paper's support
  * layer is a Markov random field over a layer's neurons and weights; this is its chain form along
- * x. Centred by default. Nodes: `<name>_s1` … `<name>_sN`, `<name>_support`, `<name>_rho`,
- * `<name>_z` (non-centred) and `<name>`.
+ * x. Centred by default. The chain is one vector latent, so N may be integer data and building
+ * the model costs the same for every N. Nodes: `<name>_support`, `<name>_rho`, `<name>_z`
+ * (non-centred) and `<name>`.
  *
  * @param m - the model context
  * @param name - the coefficients' name
@@ -94,7 +93,7 @@ export interface TurboVbiParts {
  * @returns the coefficient vector with its parts
  * @example
  * ```ts
- * const w = turboVbi(m, "w", { size: 64, p01: 0.05, p10: 0.2 });
+ * const w = turboVbi(m, "w", { size: m.data.int("N"), p01: 0.05, p10: 0.2 });
  * ```
  */
 export function turboVbi(m: PriorContext, name: string, options: TurboVbiOptions): SparsePriorValue<TurboVbiParts> {
@@ -108,7 +107,8 @@ export function turboVbi(m: PriorContext, name: string, options: TurboVbiOptions
     span,
   );
   const where = whereOf("turbo_vbi", name);
-  const size = numericSize(where, "size", options.size, span);
+  const size = options.size;
+  checkSize(where, size, span);
   const p01 = options.p01 ?? 0.05;
   const p10 = options.p10 ?? 0.2;
   checkReal(where, "p01", p01, { lower: 0, upper: 1, open: true, model: false }, span);
@@ -136,21 +136,15 @@ export function turboVbi(m: PriorContext, name: string, options: TurboVbiOptions
     inactive_rate: inactive.rate,
   };
   const h = new HierarchyBuilder(m, "turbo_vbi", name, parameterization, extra, span);
-  // The chain is unrolled: s_i's law depends on s_(i−1), which a vector latent cannot reference.
-  const indicators: Scalar[] = [];
-  const persistence = 1 - p01 - p10;
-  for (let i = 0; i < size; i++) {
-    const prob = i === 0 ? firstActive : indicators[i - 1]!.mul(persistence).add(p01);
-    indicators.push(
-      h.latent(`s${i + 1}`, "support", bernoulli({ prob }), { more: { position: i, discrete: true } }) as Scalar,
-    );
-  }
-  const support = h.deterministic("support", vector(indicators));
+  const support = h.latent("support", "support", dist("binary_markov_chain", { first: firstActive, p01, p10 }), {
+    size,
+    more: { discrete: true },
+  }) as Vector;
   // The law's parameter is `inactive + s·(active − inactive)`: exact for s ∈ {0, 1}.
   const pick = (on: number, off: number) => (on === off ? on : support.mul(on - off).add(off));
   const shape = pick(active.shape, inactive.shape);
   const rate = pick(active.rate, inactive.rate);
   const rho = h.latent("rho", "precision", gamma({ shape, rate }), { size }) as Vector;
   const { value, z } = h.value(inverseSqrt(rho), size);
-  return h.result(value, { indicators, support, rho, ...(z ? { z } : {}) });
+  return h.result(value, { support, rho, ...(z ? { z } : {}) });
 }

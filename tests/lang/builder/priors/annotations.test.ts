@@ -125,7 +125,7 @@ const EXPECTED: readonly Expectation[] = [
   {
     prior: "turbo_vbi",
     body: (m) => turboVbi(m, "x", { size: 2 }),
-    roles: { x_s1: "support", x_s2: "support", x_rho: "precision", x: "value" },
+    roles: { x_support: "support", x_rho: "precision", x: "value" },
     parameterization: "centered",
   },
 ];
@@ -184,7 +184,11 @@ describe("discrete members", () => {
       {},
       registry,
     );
-    expect(turbo.discreteLatents).toEqual(["x_s1", "x_s2", "x_s3"]);
+    expect(turbo.discreteLatents).toEqual(["x_support"]);
+    expect(turbo.graph.nodes.find((n) => n.name === "x_support")).toMatchObject({
+      family: "binary_markov_chain",
+      annotations: { discrete: true },
+    });
     const relaxed = compile(
       build((m) => void spikeAndSlab(m, "x", { size: 3 })),
       {},

@@ -230,22 +230,27 @@ describe.each(BOTH)("turbo-VBI three-layer prior (%s)", (parameterization) => {
   );
 
   it("the support is the Markov chain: P(s_i = 1) and P(s_i = s_(i+1) = 1)", () => {
+    // The support is one vector latent of 0/1 entries (binary_markov_chain), not N scalars.
+    expect(draws.every((d) => d.w_support instanceof Float64Array && d.w_support.length === 6)).toBe(true);
     let p = 0.5;
     for (let i = 0; i < 5; i++) {
       expectMeanWithin4Mcse(
-        column(draws, (d) => at(d[`w_s${i + 1}`], 0)),
+        column(draws, (d) => at(d.w_support, i)),
         p,
         `P(s${i + 1} = 1)`,
       );
       expectMeanWithin4Mcse(
-        column(draws, (d) => at(d[`w_s${i + 1}`], 0) * at(d[`w_s${i + 2}`], 0)),
+        column(draws, (d) => at(d.w_support, i) * at(d.w_support, i + 1)),
         p * (1 - p10),
         `P(s${i + 1} = s${i + 2} = 1)`,
       );
       p = p01 + p * (1 - p01 - p10);
     }
-    // The deterministic support vector repeats the indicators.
-    expect(draws.every((d) => at(d.w_support, 3) === at(d.w_s4, 0))).toBe(true);
+    expectMeanWithin4Mcse(
+      column(draws, (d) => at(d.w_support, 5)),
+      p,
+      "P(s6 = 1)",
+    );
   });
 
   it("given the support, ρ and x follow the active or inactive layer", () => {

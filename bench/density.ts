@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- density [seconds per round] [rounds] [heap-check calls]`: evaluations per
- * second of `logDensityAndGrad` for logistic regression (N = 5000, D = 100, synthetic, seeded)
- * and the radon varying-intercept model (posteriordb's data when ../shared is present, else
- * synthetic of the same size), each next to a hand-written Float64Array implementation of the
+ * second of `logDensityAndGrad` for logistic regression (N = 5000, D = 100, synthetic, seeded),
+ * the radon varying-intercept model and kidiq (posteriordb's data when ../shared is present, else
+ * synthetic of the same size; kidiq both with its Gaussian likelihood collapsed to sufficient
+ * statistics, the default, and as written), each next to a hand-written Float64Array implementation of the
  * same function measured in alternating rounds of the same run (per second of CPU time, which
  * a loaded machine disturbs less than wall time); the bytes allocated per call; and
  * the heap before and after 1e5 calls (and after a full collection: what is retained).
@@ -12,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { exampleFamilies } from "../examples/models/families.js";
+import { kidiq } from "../examples/models/kidiq.js";
 import { logisticRegression, syntheticLogisticData } from "../examples/models/logistic_regression.js";
 import { radonNoncentered, syntheticRadonData } from "../examples/models/radon.js";
 import { compile } from "../src/inference/model/index.js";
@@ -134,6 +136,47 @@ function handRadon(J: number, N: number, county: Int32Array, floor: Float64Array
 }
 
 /**
+ * Hand-written kidiq on the unconstrained scale (σ = exp θ₃, Jacobian included): flat β,
+ * σ ~ half_cauchy(2.5), y ~ normal(β₀ + β₁·hs + β₂·iq, σ) as one loop over the N children.
+ */
+function handKidiq(N: number, hs: Float64Array, iq: Float64Array, y: Float64Array): Fn {
+  const halfCauchyConstant = LOG_2 - Math.log(Math.PI * 2.5);
+  return (theta, grad) => {
+    const b0 = theta[0]!;
+    const b1 = theta[1]!;
+    const b2 = theta[2]!;
+    const ls = theta[3]!;
+    const s = Math.exp(ls);
+    const inv = 1 / s;
+    let ss = 0;
+    let g0 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    for (let n = 0; n < N; n++) {
+      const r = (y[n]! - (b0 + b1 * hs[n]! + b2 * iq[n]!)) * inv;
+      ss += r * r;
+      const g = r * inv;
+      g0 += g;
+      g1 += g * hs[n]!;
+      g2 += g * iq[n]!;
+    }
+    grad[0] = g0;
+    grad[1] = g1;
+    grad[2] = g2;
+    grad[3] = (ss * inv - N * inv - (2 * s) / (6.25 + s * s)) * s + 1;
+    return -0.5 * ss - N * (ls + HALF_LOG_2PI) + halfCauchyConstant - Math.log1p((s / 2.5) ** 2) + ls;
+  };
+}
+
+/** kidiq-shaped data (N = 434): hs ∈ {0, 1}, iq ≈ 100 ± 15, y = 26 + 6·hs + 0.6·iq + 18·noise. */
+function syntheticKidiqData(rng: ReturnType<typeof createRng>, N: number): Record<string, number | number[]> {
+  const hs = Array.from({ length: N }, () => (rng.uniform() < 0.8 ? 1 : 0));
+  const iq = Array.from({ length: N }, () => 100 + 15 * rng.normal());
+  const y = hs.map((h, n) => 26 + 6 * h + 0.6 * iq[n]! + 18 * rng.normal());
+  return { N, kid_score: y, mom_hs: hs, mom_iq: iq };
+}
+
+/**
  * Calls per second of this process's CPU time: on a loaded machine, time the scheduler gives to
  * other processes would otherwise count against whichever implementation was running.
  */
@@ -205,10 +248,16 @@ interface Settings {
   readonly gc: (() => void) | undefined;
 }
 
-function report(name: string, sprig: Fn, hand: Fn, dim: number, settings: Settings): void {
+/** The point every figure is measured at: θ ~ 0.3·normal(0, 1), seeded. */
+function reportTheta(dim: number): Float64Array {
   const rng = createRng(11);
   const theta = new Float64Array(dim);
   for (let i = 0; i < dim; i++) theta[i] = 0.3 * rng.normal();
+  return theta;
+}
+
+function report(name: string, sprig: Fn, hand: Fn, dim: number, settings: Settings): void {
+  const theta = reportTheta(dim);
   const g1 = new Float64Array(dim);
   const g2 = new Float64Array(dim);
   const lp1 = sprig(theta, g1);
@@ -282,4 +331,36 @@ export default async function main(args: string[]): Promise<void> {
   const handR = handRadon(radonData.J, radonData.N, county, floor, logRadon);
   const label = `radon varying intercept, non-centred (J=${radonData.J}, N=${radonData.N}, ${fromShared ? "posteriordb" : "synthetic"} data)`;
   report(label, (t, g) => radon.logDensityAndGrad(t, g), handR, radon.dimension, settings);
+
+  const kidiqShared = new URL("../../shared/posteriordb/kidiq-kidscore_momhsiq/data.json", import.meta.url);
+  const kidiqFromShared = existsSync(kidiqShared);
+  const kidiqData = kidiqFromShared
+    ? JSON.parse(readFileSync(kidiqShared, "utf8"))
+    : syntheticKidiqData(createRng(6), 434);
+  const handK = handKidiq(
+    kidiqData.N,
+    Float64Array.from(kidiqData.mom_hs as number[]),
+    Float64Array.from(kidiqData.mom_iq as number[]),
+    Float64Array.from(kidiqData.kid_score as number[]),
+  );
+  const kidiqLabel = `kidiq (N=${kidiqData.N}, ${kidiqFromShared ? "posteriordb" : "synthetic"} data)`;
+  const collapsed = compile(kidiq, kidiqData, families);
+  const asWritten = compile(kidiq, kidiqData, families, { sufficientStatistics: false });
+  report(
+    `${kidiqLabel}, Gaussian likelihood as sufficient statistics (the default)`,
+    (t, g) => collapsed.logDensityAndGrad(t, g),
+    handK,
+    collapsed.dimension,
+    settings,
+  );
+  const written: Fn = (t, g) => asWritten.logDensityAndGrad(t, g);
+  const thetaK = reportTheta(asWritten.dimension);
+  const gradK = new Float64Array(asWritten.dimension);
+  timeIt(written, thetaK, gradK, 0.3);
+  const asWrittenRate = median(
+    Array.from({ length: settings.rounds }, () => timeIt(written, thetaK, gradK, settings.seconds / 2)),
+  );
+  console.log(
+    `  sprig with the likelihood as written (sufficientStatistics: false) ${asWrittenRate.toFixed(0)} evals per CPU second`,
+  );
 }

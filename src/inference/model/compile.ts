@@ -42,6 +42,12 @@ export interface CompileOptions {
    * `lp_no_jacobian`.
    */
   readonly jacobian?: boolean;
+  /**
+   * Let the log densities evaluate Gaussian likelihoods with an affine mean through sufficient
+   * statistics (default true; see `compileProgram`). False evaluates every term as written, for
+   * comparisons.
+   */
+  readonly sufficientStatistics?: boolean;
 }
 
 /**
@@ -102,7 +108,7 @@ export function compile(
 ): CompiledModel {
   const bound = bindData(graph, data);
   const lowered = lowerGraph(graph, bound, registry, options.hyper ?? {});
-  const program = compileProgram(lowered.program);
+  const program = compileProgram(lowered.program, { sufficientStatistics: options.sufficientStatistics });
   const jacobian = options.jacobian ?? true;
   const pair = (selection: TermSelection): DensityPair => program.density(selection);
   const main = pair({ prior: true, likelihood: true, jacobian });

@@ -36,6 +36,10 @@ export type BinaryFn = "add" | "sub" | "mul" | "div" | "pow";
  * - `gather`: element k is `src[index[k]]` (0-based, range-checked by the caller).
  * - `matvec`: `operator · x`.
  * - `stack`: a vector of scalar nodes.
+ * - `gaussian_linear`: a scalar, the whole log-likelihood Σᵢ log normal(yᵢ | (Z·z)ᵢ + offsetᵢ, σ) of
+ *   N data with a fixed design Z (N × K) and offset, kept as sufficient statistics so that a call
+ *   costs O(K²) instead of O(nnz(Z)) (see {@link GaussianLinearOp}; built by
+ *   `collapseGaussianLikelihoods`).
  *
  * @example
  * ```ts
@@ -58,7 +62,50 @@ export type ProgramOp =
   | { readonly op: "index"; readonly src: number; readonly at: number }
   | { readonly op: "reduce"; readonly fn: "sum" | "mean" | "log_sum_exp"; readonly x: number }
   | { readonly op: "matvec"; readonly operator: LinearOperator; readonly x: number }
-  | { readonly op: "stack"; readonly elements: readonly number[] };
+  | { readonly op: "stack"; readonly elements: readonly number[] }
+  | GaussianLinearOp;
+
+/**
+ * The Gaussian log-likelihood of N data y whose mean is affine in a coordinate vector z:
+ *
+ *   value = −N·log σ − (N/2)·log 2π − r(z) / (2σ²),   r(z) = Σᵢ (yᵢ − offsetᵢ − (Z·z)ᵢ)²,
+ *
+ * −∞ when σ is not in (0, ∞) or r(z) is not finite. z is the concatenation of the values of the
+ * `coords` nodes (scalars or vectors; K numbers in all). Only O(K²) statistics of (Z, y − offset)
+ * are stored: with Z = QR (R upper triangular) and a centre ẑ near the least-squares solution,
+ *
+ *   r(z) = rss + ‖u‖²,   u = R·(z − ẑ) − shift,   shift = Qᵀ(y − offset − Z·ẑ),
+ *
+ * exact for any ẑ and free of the cancellation of zᵀZᵀZz − 2yᵀZz + yᵀy (see
+ * `gaussianLinearStatistics`). Adjoints: ∂/∂z = −Rᵀu/σ², ∂/∂σ = (r/σ² − N)/σ. A call costs K²
+ * multiply-adds with the gradient, K²/2 without.
+ *
+ * @example
+ * ```ts
+ * // y = [1, 2] ~ normal(z, σ) for a scalar node 3 and σ in node 4: Z = [1, 1]ᵀ = Q·√2, ẑ = 1.5.
+ * const op: GaussianLinearOp = {
+ *   op: "gaussian_linear", coords: [3], scale: 4, count: 2,
+ *   factor: Float64Array.of(Math.SQRT2), center: Float64Array.of(1.5), shift: Float64Array.of(0), rss: 0.5,
+ * };
+ * ```
+ */
+export interface GaussianLinearOp {
+  readonly op: "gaussian_linear";
+  /** Nodes whose values, concatenated in this order, are z. */
+  readonly coords: readonly number[];
+  /** Scalar node holding σ. */
+  readonly scale: number;
+  /** N, the number of observations. */
+  readonly count: number;
+  /** R, K × K row-major, upper triangular, RᵀR = ZᵀZ. */
+  readonly factor: Float64Array;
+  /** ẑ, the centre (length K). */
+  readonly center: Float64Array;
+  /** Qᵀ(y − offset − Z·ẑ) (length K). */
+  readonly shift: Float64Array;
+  /** The least-squares residual sum of squares ‖(I − QQᵀ)(y − offset)‖². */
+  readonly rss: number;
+}
 
 /**
  * A program node: an operation plus the size of its value. `keep` asks for the value to be
@@ -137,4 +184,53 @@ export interface Program {
   readonly terms: readonly Term[];
   /** Length of θ. */
   readonly dimension: number;
+}
+
+/**
+ * The nodes a node reads (its operands), in order.
+ *
+ * @example
+ * ```ts
+ * nodeInputs({ op: "binary", fn: "add", a: 0, b: 1, size: 1, scalar: true }); // [0, 1]
+ * ```
+ */
+export function nodeInputs(node: ProgramNode): number[] {
+  switch (node.op) {
+    case "unary":
+      return [node.x];
+    case "binary":
+      return [node.a, node.b];
+    case "gather":
+    case "index":
+      return [node.src];
+    case "reduce":
+    case "matvec":
+      return [node.x];
+    case "stack":
+      return [...node.elements];
+    case "gaussian_linear":
+      return [...node.coords, node.scale];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Which nodes are static: constants and everything computed from constants only. Their values
+ * are fixed when a program is compiled; `input` nodes (hyper-parameters) and latents are not.
+ *
+ * @example
+ * ```ts
+ * staticNodes(program.nodes); // [true, false, …]
+ * ```
+ */
+export function staticNodes(nodes: readonly ProgramNode[]): boolean[] {
+  const isStatic: boolean[] = [];
+  for (const node of nodes) {
+    isStatic.push(
+      node.op === "const" ||
+        (node.op !== "input" && node.op !== "latent" && nodeInputs(node).every((j) => isStatic[j])),
+    );
+  }
+  return isStatic;
 }

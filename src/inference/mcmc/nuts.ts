@@ -1,18 +1,10 @@
-import type { Rng } from "../../core/rng.js";
 import type { DensityModel } from "../model/density_model.js";
 import { type Integrator, velocityVerlet } from "./integrators.js";
-import {
-  checkDivergenceThreshold,
-  checkInteger,
-  checkStateDimension,
-  checkStepSize,
-  initHmcState,
-  nextState,
-  writeNextState,
-} from "./kernel_support.js";
-import { createMetricCache, type Metric, type MetricKind } from "./metrics.js";
-import { createNutsTrajectory, type TrajectoryBuilder, type TrajectoryOutcome } from "./trajectory.js";
-import type { HmcKernel, HmcParams, HmcState, HmcStateBuffer, NutsInfo, Transition } from "./types.js";
+import { checkDivergenceThreshold, checkInteger } from "./kernel_support.js";
+import type { MetricKind } from "./metrics.js";
+import { createNutsTrajectory, type TrajectoryOutcome } from "./trajectory.js";
+import { TrajectoryKernel } from "./trajectory_kernel.js";
+import type { HmcKernel, NutsInfo } from "./types.js";
 
 /**
  * Build-time choices of the NUTS kernel.
@@ -60,64 +52,28 @@ export function buildKernel(model: DensityModel, choices: NutsChoices = {}): Hmc
   return new NutsKernel(model, choices);
 }
 
-// A class so that `init`/`step` are shared prototype methods: each chain builds its own kernel,
-// and shared methods keep V8's optimised code valid from chain to chain.
-class NutsKernel implements HmcKernel<NutsInfo> {
-  readonly integrator: Integrator;
-  readonly metric: MetricKind;
-  private readonly metricFor: (inverseMassMatrix: Float64Array | undefined) => Metric;
-  private readonly trajectory: TrajectoryBuilder;
-  // Reused by stepInto (documented as overwritten by the next transition): no allocation per step.
-  private readonly info: { -readonly [K in keyof NutsInfo]: NutsInfo[K] } = {
-    acceptStat: 0,
-    treeDepth: 0,
-    numSteps: 0,
-    isDivergent: false,
-    energy: 0,
-  };
-
-  constructor(
-    readonly model: DensityModel,
-    choices: NutsChoices,
-  ) {
-    this.integrator = choices.integrator ?? velocityVerlet;
-    this.metric = choices.metric ?? "diag";
+class NutsKernel extends TrajectoryKernel<NutsInfo> {
+  constructor(model: DensityModel, choices: NutsChoices) {
+    const integrator = choices.integrator ?? velocityVerlet;
     const maxTreeDepth = choices.maxTreeDepth ?? 10;
     const divergenceThreshold = choices.divergenceThreshold ?? 1000;
     checkInteger("nuts", "maxTreeDepth", maxTreeDepth, 1, MAX_TREE_DEPTH_LIMIT);
     checkDivergenceThreshold("nuts", divergenceThreshold);
-    this.metricFor = createMetricCache(this.metric, model.dimension);
-    this.trajectory = createNutsTrajectory(model, this.integrator, maxTreeDepth, divergenceThreshold);
+    const trajectory = createNutsTrajectory(model, integrator, maxTreeDepth, divergenceThreshold);
+    super(model, integrator, choices.metric ?? "diag", trajectory, "nuts", {
+      acceptStat: 0,
+      treeDepth: 0,
+      numSteps: 0,
+      isDivergent: false,
+      energy: 0,
+    });
   }
 
-  init(position: Float64Array): HmcState {
-    return initHmcState(this.model, position, "nuts");
-  }
-
-  step(rng: Rng, state: HmcState, params: HmcParams): Transition<NutsInfo> {
-    const out = this.run(rng, state, params);
-    return { state: nextState(state, out), info: { ...this.fillInfo(out) } };
-  }
-
-  stepInto(rng: Rng, state: HmcState, params: HmcParams, to: HmcStateBuffer): NutsInfo {
-    const out = this.run(rng, state, params);
-    writeNextState(state, out, to);
-    return this.fillInfo(out);
-  }
-
-  private run(rng: Rng, state: HmcState, params: HmcParams): TrajectoryOutcome {
-    checkStepSize("nuts", params.stepSize);
-    checkStateDimension("nuts", state, this.model.dimension);
-    return this.trajectory.run(rng, state, this.metricFor(params.inverseMassMatrix), params.stepSize);
-  }
-
-  private fillInfo(out: TrajectoryOutcome): NutsInfo {
-    const info = this.info;
+  protected fillInfo(out: TrajectoryOutcome, info: { -readonly [K in keyof NutsInfo]: NutsInfo[K] }): void {
     info.acceptStat = out.acceptStat;
     info.treeDepth = out.treeDepth;
     info.numSteps = out.numSteps;
     info.isDivergent = out.isDivergent;
     info.energy = out.energy;
-    return info;
   }
 }

@@ -50,7 +50,8 @@ export interface Reference {
 }
 
 /**
- * A posteriordb `rstan_timing.json` (the fields the benchmarks read).
+ * A posteriordb `rstan_timing.json` (the fields the benchmarks read). A `rough` file (diamonds'
+ * one short probe chain) lacks the per-gradient figures and `min_ess_bulk`: check before use.
  *
  * @example
  * ```ts

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { diamonds, diamondsData } from "../../../examples/models/diamonds.js";
 import { eightSchoolsCentered, eightSchoolsNoncentered } from "../../../examples/models/eight_schools.js";
 import { exampleFamilies } from "../../../examples/models/families.js";
 import { kidiq } from "../../../examples/models/kidiq.js";
 import { radonCentered, radonNoncentered } from "../../../examples/models/radon.js";
 import { wells } from "../../../examples/models/wells.js";
-import { compile } from "../../../src/inference/model/index.js";
+import { compile, type ModelData } from "../../../src/inference/model/index.js";
 import type { ModelGraph } from "../../../src/ir/index.js";
 import { describeShared, readSharedJson } from "../../helpers/shared.js";
 
@@ -28,13 +29,15 @@ interface LogDensityFile {
   }[];
 }
 
-const CASES: { name: string; graph: ModelGraph; stanOrder: boolean }[] = [
+/** `prepare` turns data.json into the graph's data where Stan's transformed data became data preparation. */
+const CASES: { name: string; graph: ModelGraph; stanOrder: boolean; prepare?: (raw: never) => ModelData }[] = [
   { name: "eight_schools-eight_schools_noncentered", graph: eightSchoolsNoncentered, stanOrder: true },
   { name: "eight_schools-eight_schools_centered", graph: eightSchoolsCentered, stanOrder: false },
   { name: "kidiq-kidscore_momhsiq", graph: kidiq, stanOrder: true },
   { name: "wells_data-wells_dae_c_model", graph: wells, stanOrder: true },
   { name: "radon_mn-radon_variable_intercept_noncentered", graph: radonNoncentered, stanOrder: true },
   { name: "radon_mn-radon_variable_intercept_centered", graph: radonCentered, stanOrder: false },
+  { name: "diamonds-diamonds", graph: diamonds, stanOrder: true, prepare: diamondsData },
 ];
 
 function expectDifferencesMatch(ours: number[], stan: number[], tol: { relative: number; absolute: number }): void {
@@ -47,10 +50,11 @@ function expectDifferencesMatch(ours: number[], stan: number[], tol: { relative:
 
 describe("sprig log densities against Stan's (posteriordb logdensity.json)", () => {
   const families = exampleFamilies();
-  for (const { name, graph, stanOrder } of CASES) {
+  for (const { name, graph, stanOrder, prepare } of CASES) {
     describeShared(name, ["posteriordb", name, "logdensity.json"], () => {
       const file = readSharedJson<LogDensityFile>("posteriordb", name, "logdensity.json");
-      const data = readSharedJson<Record<string, number | number[]>>("posteriordb", name, "data.json");
+      const raw = readSharedJson<Record<string, number | number[]>>("posteriordb", name, "data.json");
+      const data = prepare === undefined ? raw : prepare(raw as never);
       const withJacobian = compile(graph, data, families);
       const withoutJacobian = compile(graph, data, families, { jacobian: false });
 

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { diamonds } from "../../../examples/models/diamonds.js";
 import { eightSchoolsCentered, eightSchoolsNoncentered } from "../../../examples/models/eight_schools.js";
 import { exampleFamilies } from "../../../examples/models/families.js";
 import { kidiq } from "../../../examples/models/kidiq.js";
@@ -38,6 +39,7 @@ const TWINS: readonly [string, ModelGraph][] = [
   ["radon_variable_intercept_noncentered.sprig", radonNoncentered],
   ["wells_dae_c.sprig", wells],
   ["logistic_regression.sprig", logisticRegression],
+  ["diamonds.sprig", diamonds],
 ];
 
 describe("the .sprig version of each builder example gives the identical IR", () => {

@@ -1,12 +1,15 @@
 /**
  * `npm run bench -- density [seconds per round] [rounds] [heap-check calls]`: evaluations per
  * second of `logDensityAndGrad` for logistic regression (N = 5000, D = 100, synthetic, seeded),
- * the radon varying-intercept model and kidiq (posteriordb's data when ../shared is present, else
- * synthetic of the same size; kidiq both with its Gaussian likelihood collapsed to sufficient
- * statistics, the default, and as written), each next to a hand-written Float64Array implementation of the
- * same function measured in alternating rounds of the same run (per second of CPU time, which
- * a loaded machine disturbs less than wall time); the bytes allocated per call; and
- * the heap before and after 1e5 calls (and after a full collection: what is retained).
+ * the radon varying-intercept model, kidiq and wells (posteriordb's data when ../shared is
+ * present, else synthetic of the same size; kidiq both with its Gaussian likelihood collapsed to
+ * sufficient statistics, the default, and as written), each next to a hand-written Float64Array
+ * implementation of the same function measured in alternating rounds of the same run (per second
+ * of CPU time, which a loaded machine disturbs less than wall time); the bytes allocated per
+ * call; and the heap before and after 1e5 calls (and after a full collection: what is retained).
+ * Last, for every scalar family, the cost per element of a likelihood term evaluated by its
+ * element kernel in the generated loop next to the same term called through the family's
+ * broadcasting methods.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -16,7 +19,11 @@ import { exampleFamilies } from "../examples/models/families.js";
 import { kidiq } from "../examples/models/kidiq.js";
 import { logisticRegression, syntheticLogisticData } from "../examples/models/logistic_regression.js";
 import { radonNoncentered, syntheticRadonData } from "../examples/models/radon.js";
+import { wells } from "../examples/models/wells.js";
 import { compile } from "../src/inference/model/index.js";
+import { compileProgram, type ProgramNode, type Term, type UnaryFn } from "../src/runtime/ad/index.js";
+import type { Distribution } from "../src/runtime/dists/distribution.js";
+import * as dists from "../src/runtime/dists/index.js";
 import { activeKernels } from "../src/runtime/kernel_provider.js";
 import { createRng } from "../src/runtime/rng/index.js";
 
@@ -177,6 +184,180 @@ function syntheticKidiqData(rng: ReturnType<typeof createRng>, N: number): Recor
 }
 
 /**
+ * Hand-written wells (posteriordb's wells_dae_c) on the unconstrained scale: flat priors, the
+ * transformed data computed once, and per element one exponential and one log1p (the stable
+ * log σ(±η) = −log1p(e^(−|η|)) − max(∓η, 0)) with the derivative y − σ(η) from the same e^(−|η|).
+ */
+function handWells(data: Record<string, number | number[]>): Fn {
+  const N = data.N as number;
+  const dist = data.dist as number[];
+  const arsenic = data.arsenic as number[];
+  const meanDist = dist.reduce((s, v) => s + v, 0) / N;
+  const meanArsenic = arsenic.reduce((s, v) => s + v, 0) / N;
+  const x1 = Float64Array.from(dist, (v) => (v - meanDist) / 100);
+  const x2 = Float64Array.from(arsenic, (v) => v - meanArsenic);
+  const x3 = x1.map((v, n) => v * x2[n]!);
+  const x4 = Float64Array.from(data.educ as number[], (v) => v / 4);
+  const y = Float64Array.from(data.switched as number[]);
+  return (theta, grad) => {
+    const [alpha, b1, b2, b3, b4] = theta as unknown as [number, number, number, number, number];
+    let lp = 0;
+    let g0 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    let g3 = 0;
+    let g4 = 0;
+    for (let n = 0; n < N; n++) {
+      const eta = alpha + b1 * x1[n]! + b2 * x2[n]! + b3 * x3[n]! + b4 * x4[n]!;
+      const e = Math.exp(-Math.abs(eta));
+      const r = 1 / (1 + e);
+      const yn = y[n]!;
+      lp += Math.min((2 * yn - 1) * eta, 0) - Math.log1p(e);
+      const d = yn - (eta >= 0 ? r : e * r);
+      g0 += d;
+      g1 += d * x1[n]!;
+      g2 += d * x2[n]!;
+      g3 += d * x3[n]!;
+      g4 += d * x4[n]!;
+    }
+    grad[0] = g0;
+    grad[1] = g1;
+    grad[2] = g2;
+    grad[3] = g3;
+    grad[4] = g4;
+    return lp;
+  };
+}
+
+/** wells-shaped data (N = 3020): distances in metres, arsenic levels, years of education, switches. */
+function syntheticWellsData(rng: ReturnType<typeof createRng>, N: number): Record<string, number | number[]> {
+  const dist = Array.from({ length: N }, () => 48 * -Math.log(rng.uniform()));
+  const arsenic = Array.from({ length: N }, () => 0.5 + 1.5 * -Math.log(rng.uniform()));
+  const educ = Array.from({ length: N }, () => Math.floor(rng.uniform() * 17));
+  const switched = dist.map((d, n) => {
+    const eta = 0.35 - 0.9 * ((d - 48) / 100) + 0.47 * (arsenic[n]! - 2) + 0.04 * educ[n]!;
+    return rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+  });
+  return { N, switched, dist, arsenic, educ };
+}
+
+/** How a parameter of a per-family term is made from θ. */
+type Link = UnaryFn | "id" | number;
+
+/**
+ * Per scalar family: how its parameters are made (the first per element, from a fused chain
+ * x·w + b; the others scalar latents or constants) and the parameters its data are drawn at.
+ */
+const FAMILY_TERMS: readonly { dist: Distribution; params: Record<string, Link>; data: Record<string, number> }[] = [
+  { dist: dists.normal, params: { loc: "id", scale: "exp" }, data: { loc: 0.2, scale: 1 } },
+  { dist: dists.halfNormal, params: { scale: "exp" }, data: { scale: 1 } },
+  { dist: dists.cauchy, params: { loc: "id", scale: "exp" }, data: { loc: 0.2, scale: 1 } },
+  { dist: dists.halfCauchy, params: { scale: "exp" }, data: { scale: 1 } },
+  { dist: dists.lognormal, params: { loc: "id", scale: "exp" }, data: { loc: 0.2, scale: 1 } },
+  { dist: dists.studentT, params: { loc: "id", df: "exp", scale: "exp" }, data: { loc: 0.2, df: 4, scale: 1 } },
+  { dist: dists.halfStudentT, params: { scale: "exp", df: "exp" }, data: { scale: 1, df: 4 } },
+  { dist: dists.laplace, params: { loc: "id", scale: "exp" }, data: { loc: 0.2, scale: 1 } },
+  { dist: dists.logistic, params: { loc: "id", scale: "exp" }, data: { loc: 0.2, scale: 1 } },
+  { dist: dists.exponential, params: { rate: "exp" }, data: { rate: 1.2 } },
+  { dist: dists.gamma, params: { rate: "exp", shape: "exp" }, data: { rate: 1.2, shape: 2 } },
+  { dist: dists.inverseGamma, params: { scale: "exp", shape: "exp" }, data: { scale: 1.2, shape: 3 } },
+  { dist: dists.weibull, params: { scale: "exp", shape: "exp" }, data: { scale: 1.2, shape: 1.5 } },
+  { dist: dists.beta, params: { alpha: "exp", beta: "exp" }, data: { alpha: 2, beta: 3 } },
+  { dist: dists.bernoulli, params: { prob: "logistic" }, data: { prob: 0.4 } },
+  { dist: dists.bernoulliLogit, params: { logit: "id" }, data: { logit: 0.2 } },
+  { dist: dists.poisson, params: { rate: "exp" }, data: { rate: 3 } },
+  { dist: dists.poissonLog, params: { log_rate: "id" }, data: { log_rate: 1 } },
+  { dist: dists.binomial, params: { prob: "logistic", trials: 10 }, data: { prob: 0.4, trials: 10 } },
+  { dist: dists.binomialLogit, params: { logit: "id", trials: 10 }, data: { logit: 0.2, trials: 10 } },
+  { dist: dists.negativeBinomial, params: { mean: "exp", concentration: "exp" }, data: { mean: 4, concentration: 2 } },
+];
+
+/**
+ * The gradient of `y ~ family(params)` with N = 2000 data as a compiled program, with the family's
+ * element kernel fused into the generated loop or (a copy `{ ...family }`) called through its
+ * broadcasting `logDensityGrad`.
+ */
+function familyTerm(
+  dist: Distribution,
+  params: Record<string, Link>,
+  dataParams: Record<string, number>,
+  fused: boolean,
+): { fn: Fn; dim: number } {
+  const N = 2000;
+  const rng = createRng(`bench/${dist.family}`);
+  const nodes: ProgramNode[] = [];
+  const add = (node: ProgramNode): number => nodes.push(node) - 1;
+  const covariate = Float64Array.from({ length: N }, () => rng.normal());
+  const w = add({ op: "latent", offset: 0, unconstrainedSize: 1, discrete: false, size: 1, scalar: true });
+  const b = add({ op: "latent", offset: 1, unconstrainedSize: 1, discrete: false, size: 1, scalar: true });
+  const x = add({ op: "const", value: covariate, size: N, scalar: false });
+  const chain = add({
+    op: "binary",
+    fn: "add",
+    a: add({ op: "binary", fn: "mul", a: x, b: w, size: N, scalar: false }),
+    b,
+    size: N,
+    scalar: false,
+  });
+  let offset = 2;
+  const ids: Record<string, number> = {};
+  Object.entries(params).forEach(([name, link], m) => {
+    if (typeof link === "number") {
+      ids[name] = add({ op: "const", value: link, size: 1, scalar: true });
+      return;
+    }
+    const vector = m === 0;
+    const base = vector
+      ? chain
+      : add({ op: "latent", offset: offset++, unconstrainedSize: 1, discrete: false, size: 1, scalar: true });
+    ids[name] = link === "id" ? base : add({ op: "unary", fn: link, x: base, size: vector ? N : 1, scalar: !vector });
+  });
+  const y = add({ op: "const", value: dist.sample(rng, dataParams, [N]) as Float64Array, size: N, scalar: false });
+  const terms: Term[] = [
+    {
+      kind: "density",
+      dist: fused ? dist : { ...dist },
+      value: y,
+      params: ids,
+      part: "likelihood",
+      shape: [N],
+      samples: false,
+    },
+  ];
+  const pair = compileProgram({ nodes, terms, dimension: offset }, { sufficientStatistics: false }).density({
+    prior: true,
+    likelihood: true,
+    jacobian: true,
+  });
+  return { fn: (t, g) => pair.logDensityAndGrad(t, g), dim: offset };
+}
+
+function reportFamilies(settings: Settings): void {
+  console.log("scalar families: y ~ family(x·w + b, scalars), N = 2000, ns per element of logDensityAndGrad");
+  console.log("  family              fused   called   speed-up");
+  for (const { dist, params, data } of FAMILY_TERMS) {
+    const fused = familyTerm(dist, params, data, true);
+    const called = familyTerm(dist, params, data, false);
+    const theta = Float64Array.from({ length: fused.dim }, (_, i) => (i === 0 ? 0.3 : 0.1));
+    const grad = new Float64Array(fused.dim);
+    timeIt(fused.fn, theta, grad, 0.2);
+    timeIt(called.fn, theta, grad, 0.2);
+    const seconds = Math.max(0.2, settings.seconds / 4);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      a.push(1e9 / timeIt(fused.fn, theta, grad, seconds) / 2000);
+      b.push(1e9 / timeIt(called.fn, theta, grad, seconds) / 2000);
+    }
+    const f = median(a);
+    const c = median(b);
+    console.log(
+      `  ${dist.family.padEnd(18)} ${f.toFixed(1).padStart(6)}   ${c.toFixed(1).padStart(6)}   ${(c / f).toFixed(2).padStart(6)}x`,
+    );
+  }
+}
+
+/**
  * Calls per second of this process's CPU time: on a loaded machine, time the scheduler gives to
  * other processes would otherwise count against whichever implementation was running.
  */
@@ -287,9 +468,11 @@ function report(name: string, sprig: Fn, hand: Fn, dim: number, settings: Settin
     `  agreement: |Δlp| = ${Math.abs(lp1 - lp2).toExponential(1)}, max rel |Δgrad| = ${gdiff.toExponential(1)}`,
   );
   console.log(
-    `  sprig        ${median(rs).toFixed(0).padStart(9)} evals per CPU second (median of ${settings.rounds} rounds)`,
+    `  sprig        ${median(rs).toFixed(0).padStart(9)} evals per CPU second (median of ${settings.rounds} rounds), ${(1e6 / median(rs)).toFixed(2)} µs per call`,
   );
-  console.log(`  hand-written ${median(rh).toFixed(0).padStart(9)} evals per CPU second`);
+  console.log(
+    `  hand-written ${median(rh).toFixed(0).padStart(9)} evals per CPU second, ${(1e6 / median(rh)).toFixed(2)} µs per call`,
+  );
   console.log(
     `  ratio sprig / hand-written = ${median(ratios).toFixed(2)} median, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over rounds (bar: >= 0.5)`,
   );
@@ -363,4 +546,20 @@ export default async function main(args: string[]): Promise<void> {
   console.log(
     `  sprig with the likelihood as written (sufficientStatistics: false) ${asWrittenRate.toFixed(0)} evals per CPU second`,
   );
+
+  const wellsShared = new URL("../../shared/posteriordb/wells_data-wells_dae_c_model/data.json", import.meta.url);
+  const wellsFromShared = existsSync(wellsShared);
+  const wellsData = wellsFromShared
+    ? JSON.parse(readFileSync(wellsShared, "utf8"))
+    : syntheticWellsData(createRng(7), 3020);
+  const wellsModel = compile(wells, wellsData, families);
+  report(
+    `wells, bernoulli_logit (N=${wellsData.N}, ${wellsFromShared ? "posteriordb" : "synthetic"} data)`,
+    (t, g) => wellsModel.logDensityAndGrad(t, g),
+    handWells(wellsData),
+    wellsModel.dimension,
+    settings,
+  );
+
+  reportFamilies(settings);
 }

@@ -59,13 +59,22 @@ export function findInitialPosition(
     last = model.logDensityAndGrad(position, gradient);
     if (Number.isFinite(last) && allFinite(gradient)) return position;
   }
-  const problem = Number.isFinite(last) ? `a non-finite gradient (log density ${last})` : `log density ${last}`;
+  const problem = Number.isFinite(last)
+    ? `a non-finite gradient (log density ${last}; ${firstNonFinite(model, gradient)})`
+    : `log density ${last}`;
   throw new DomainError({
     where,
     what: `no finite log density found in ${maxAttempts} attempts at uniform(${-radius}, ${radius}) initial points`,
     got: `${problem} at ${describeValue(position)} on the last attempt`,
     hint: "check the data and the supports of the priors, or pass initialPositions inside the support.",
   });
+}
+
+/** `∂/∂θ[3] = NaN (latent 'beta')`: the first non-finite gradient entry and the latent it belongs to. */
+function firstNonFinite(model: DensityModel, gradient: Float64Array): string {
+  const i = gradient.findIndex((g) => !Number.isFinite(g));
+  const owner = model.layout.find((v) => i >= v.offset && i < v.offset + v.size);
+  return `∂/∂θ[${i}] = ${gradient[i]}${owner === undefined ? "" : ` (latent '${owner.name}')`}`;
 }
 
 /**

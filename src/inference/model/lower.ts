@@ -133,7 +133,7 @@ class Lowering {
         }
         case "factor": {
           const id = this.lowerExpr(node.expr);
-          this.terms.push({ kind: "factor", value: id, part: node.part });
+          this.terms.push({ kind: "factor", value: id, part: node.part, label: node.name });
           break;
         }
       }

@@ -11,8 +11,11 @@
  * are loops over the family's element kernel: a parameter chain whose only consumer is the term
  * is computed inside the term's loop (`y ~ normal(alpha[county] + floor * beta, sigma)` never
  * stores its `loc`), parameter supports are checked inline, constants that depend on scalar
- * parameters (1/sigma, log sigma) are computed once per call, partials go straight into the
- * adjoints, and scalar terms sharing a kernel and arguments share one loop. Everything else
+ * parameters (1/sigma, log sigma, lgamma(shape)) are computed once per call, partials go straight
+ * into the adjoints, and scalar terms sharing a kernel and arguments share one loop. Every
+ * built-in scalar family has such a kernel; they call only Math functions, tables and cached
+ * constants, so that V8 inlines them into the loop (a call it does not inline boxes the returned
+ * number: that alone doubled the cost of wells' bernoulli_logit term). Everything else
  * (matvec, reductions, other distributions, bijectors) is a call into the runtime on
  * preallocated Float64Arrays. V8 compiles each generated function once for the model's fixed
  * sizes; a call allocates nothing (beyond boxing the number it returns).
@@ -35,6 +38,23 @@
  * of two products with X and a loop over the N data. Simulation, predictive draws and read-out
  * are generated from the program as given, since they need the observation's term;
  * `sufficientStatistics: false` turns the rewrite off.
+ *
+ * NaN: a generated density tests its total once (`total === total`), and with the gradient one
+ * sum over it; only a NaN takes the slow path of nan_diagnosis.ts, which evaluates the program as
+ * written node by node and re-evaluates its terms one at a time. The rule it applies:
+ * - A NaN made from ordinary finite numbers is a DomainError naming the site — the term's label
+ *   and family with the element and argument values, or the factor with the operation — wherever
+ *   it happens (initialisation, a user's evaluation, a leapfrog step): a family's logDensity,
+ *   element kernel or partial derivative returning NaN for arguments inside their supports, or
+ *   a factor's operation applied outside its domain (sqrt or log of a negative number). No
+ *   sampler can work around a density that is wrong there, so none should silently try.
+ * - A NaN made from numbers that had already overflowed or underflowed — ∞ − ∞ after an exp
+ *   overflowed, 0/0 of underflowed numbers, arguments subnormal or beyond 2^1000 in magnitude, a
+ *   θ that is not finite — means the point is too far out to evaluate: the value is −∞, so NUTS
+ *   records a divergence and initialisation tries another point; a NaN gradient entry made there,
+ *   or by the chain rule at a non-differentiable point (sqrt at 0), is returned as it is.
+ * A NaN or infinite argument of a distribution term is outside its support and gives −∞ on the
+ * hot path, without the slow path.
  * @module runtime/ad/codegen
  */
 import { DomainError, SprigError } from "../../core/errors.js";
@@ -47,6 +67,7 @@ import type { LinearOperator } from "../linear_operator.js";
 import { DenseOperator } from "../operators/dense_operator.js";
 import { HALF_LN_TWO_PI, log1pexp, logistic } from "../special.js";
 import { finiteDifferenceGrad } from "./finite_difference.js";
+import { explainNaNGradient, explainNaNLogDensity, type ProgramView } from "./nan_diagnosis.js";
 import {
   type DensityTerm,
   type GaussianLinearOp,
@@ -82,9 +103,16 @@ export interface TermSelection {
  * ```
  */
 export interface DensityPair {
-  /** Sum of the selected terms at θ; −Infinity outside the support, never NaN. */
+  /**
+   * Sum of the selected terms at θ; −Infinity outside the support, never NaN. Throws a
+   * DomainError naming the site when a term is NaN for ordinary finite arguments (see the module
+   * comment).
+   */
   logDensity(theta: Float64Array): number;
-  /** Same value; overwrites `grad` with its gradient (zeros when the value is −Infinity). */
+  /**
+   * Same value; overwrites `grad` with its gradient (zeros when the value is −Infinity). Throws a
+   * DomainError when a family's partial derivative is NaN where the value is finite.
+   */
   logDensityAndGrad(theta: Float64Array, grad: Float64Array): number;
 }
 
@@ -165,6 +193,10 @@ interface Context {
   readonly lgst: (x: number) => number;
   readonly sp: (x: number) => number;
   readonly sq: (x: number) => number;
+  /** The slow path of a NaN log density (selection key): throws a DomainError naming the site, or returns −∞. */
+  readonly nan: (theta: Float64Array, key: string) => number;
+  /** The slow path of a NaN gradient entry at a finite value: throws naming the site, or leaves `grad` as it is. */
+  readonly nang: (theta: Float64Array, grad: Float64Array, key: string) => void;
 }
 
 /**
@@ -220,12 +252,14 @@ export interface CompileProgramOptions {
  * ```
  */
 export function compileProgram(program: Program, options: CompileProgramOptions = {}): CompiledProgram {
-  const full = new ProgramCompiler(program).compiled();
+  const fullCompiler = new ProgramCompiler(program);
+  const full = fullCompiler.compiled();
   if (options.sufficientStatistics === false) return full;
   // Static values (data, transformed data) as the full program's prologue computed them.
   const reduced = collapseGaussianLikelihoods(program, (i) => full.read(i));
   if (reduced === program) return full;
-  const densities = new ProgramCompiler(reduced).compiled();
+  // A NaN is explained on the program as written, whose terms are the model's.
+  const densities = new ProgramCompiler(reduced, fullCompiler.view).compiled();
   return {
     ...full,
     density: densities.density,
@@ -249,7 +283,15 @@ class ProgramCompiler {
   /** The prior term that samples each latent node. */
   private readonly samplerOf = new Map<number, number>();
 
-  constructor(program: Program) {
+  /** What the NaN diagnosis reads: this program, evaluated node by node. */
+  readonly view: ProgramView;
+
+  /**
+   * @param program - the program to compile
+   * @param explainOn - the program NaN values are explained on (default: this one); the collapsed
+   *   program's densities explain theirs on the program as written
+   */
+  constructor(program: Program, explainOn?: ProgramView) {
     this.nodes = program.nodes;
     this.terms = program.terms;
     const n = this.nodes.length;
@@ -297,7 +339,22 @@ class ProgramCompiler {
       const reductionUse = c.op === "reduce" && c.fn !== "log_sum_exp";
       this.inlined[i] = elementwiseUse || reductionUse;
     });
-    this.ctx = this.allocate(program);
+    this.view = {
+      nodes: this.nodes,
+      terms: this.terms,
+      kernels: this.kernels,
+      needsGrad: this.needsGrad,
+      evaluate: (theta) => {
+        this.evaluateFn ??= this.generate("evaluate", ALL_TERMS) as (theta: Float64Array) => void;
+        this.evaluateFn(theta);
+      },
+      stored: (i) => {
+        const node = this.nodes[i]!;
+        if (!node.scalar) return this.ctx.B[i];
+        return this.isStatic[i] ? this.ctx.sv[i]! : this.ctx.sc[i]!;
+      },
+    };
+    this.ctx = this.allocate(program, explainOn ?? this.view);
     this.runPrologue();
   }
 
@@ -330,10 +387,7 @@ class ProgramCompiler {
         if (y === undefined) throw new RangeError(`term ${t} has no predictive buffer`);
         return y;
       },
-      evaluate: (theta) => {
-        this.evaluateFn ??= this.generate("evaluate", ALL_TERMS) as (theta: Float64Array) => void;
-        this.evaluateFn(theta);
-      },
+      evaluate: (theta) => this.view.evaluate(theta),
       read: (i) => {
         const node = this.nodes[i]!;
         if (!node.scalar) return this.ctx.B[i]!;
@@ -357,8 +411,19 @@ class ProgramCompiler {
   }
 
   /** Buffers, adjoints and per-term call objects, all allocated once. */
-  private allocate(program: Program): Context {
+  private allocate(program: Program, explainOn: ProgramView): Context {
     const n = this.nodes.length;
+    const selections = new Map<string, (term: Term) => boolean>();
+    const selected = (key: string): ((term: Term) => boolean) => {
+      let filter = selections.get(key);
+      if (filter === undefined) {
+        const prior = key[0] === "P";
+        const likelihood = key[1] === "L";
+        filter = (term) => (term.part === "prior" ? prior : likelihood);
+        selections.set(key, filter);
+      }
+      return filter;
+    };
     const ctx: Context = {
       B: new Array(n).fill(undefined),
       A: new Array(n).fill(undefined),
@@ -390,6 +455,11 @@ class ProgramCompiler {
       lgst: logistic,
       sp: log1pexp,
       sq: (x) => x * x,
+      nan: (theta, key) => {
+        explainNaNLogDensity(explainOn, theta, selected(key));
+        return Number.NEGATIVE_INFINITY;
+      },
+      nang: (theta, grad, key) => explainNaNGradient(explainOn, theta, grad, selected(key)),
     };
     this.nodes.forEach((node, i) => {
       if (node.op === "const") {
@@ -591,9 +661,22 @@ class Emitter {
       }
     }
     if (mode === "value" || mode === "grad") {
+      // NaN takes the slow path (nan_diagnosis.ts): a DomainError naming the site when it came from
+      // ordinary finite numbers, −∞ when from overflowed ones. The hot path pays one comparison,
+      // and with the gradient one sum over it.
+      const key = JSON.stringify(selectionKey(this.selection));
       this.line(`const total = lp${this.selection.jacobian ? " + lj" : ""};`);
-      if (mode === "grad") this.line("if (!(total > -Infinity)) { grad.fill(0); return -Infinity; }");
-      this.line("return total > -Infinity ? total : -Infinity;");
+      if (mode === "value") {
+        this.line(`return total === total ? total : NAN(theta, ${key});`);
+      } else {
+        this.line(
+          `if (!(total > -Infinity)) { if (total !== total) NAN(theta, ${key}); grad.fill(0); return -Infinity; }`,
+          "let gn = 0;",
+          `for (let k = 0; k < ${this.ctx.JG.length}; k++) gn += grad[k];`,
+          `if (gn !== gn) NANG(theta, grad, ${key});`,
+          "return total;",
+        );
+      }
     }
     this.line("};");
     return `${prelude}\n${this.lines.join("\n")}\n`;
@@ -644,7 +727,7 @@ class Emitter {
   private prelude(): string {
     const out: string[] = [
       "const gs = ctx.gs, sc = ctx.sc, sv = ctx.sv, JG = ctx.JG, ZERO = ctx.ZERO;",
-      "const lgst = ctx.lgst, sp = ctx.sp, sq = ctx.sq, kg = ctx.kg, insup = ctx.insup;",
+      "const lgst = ctx.lgst, sp = ctx.sp, sq = ctx.sq, kg = ctx.kg, insup = ctx.insup, NAN = ctx.nan, NANG = ctx.nang;",
     ];
     this.nodes.forEach((_, i) => {
       if (this.ctx.B[i]) out.push(`const b${i} = ctx.B[${i}];`);

@@ -157,6 +157,8 @@ export interface FactorTerm {
   readonly kind: "factor";
   readonly value: number;
   readonly part: "prior" | "likelihood";
+  /** Name for messages (the factor's name in the model); unnamed factors are numbered in order. */
+  readonly label?: string;
 }
 
 /**

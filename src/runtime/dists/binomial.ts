@@ -2,11 +2,7 @@ import { NONNEGATIVE_INTEGER, type Support, UNIT_INTERVAL } from "../../core/sup
 import { sampleBinomial } from "../rng/samplers.js";
 import type { Params } from "./distribution.js";
 import { logChoose } from "./log_choose.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-const logProb = memoizeLast(Math.log);
-const logOneMinusProb = memoizeLast((prob) => Math.log1p(-prob));
 
 /**
  * The support {0, …, trials} when `trials` is one number, else {0, 1, …} (elementwise trials
@@ -47,17 +43,30 @@ export const binomial = scalarFamily({
   paramOrder: ["trials", "prob"],
   discrete: true,
   support: binomialSupport,
-  elementLogDensity(k, n, prob) {
+  // log prob, log(1 − prob), 1/prob and 1/(1 − prob) once per prob.
+  constants: {
+    params: [1],
+    size: 4,
+    compute(_n, prob, _c, c) {
+      c[0] = Math.log(prob);
+      c[1] = Math.log1p(-prob);
+      c[2] = 1 / prob;
+      c[3] = 1 / (1 - prob);
+    },
+  },
+  // k = 0 (k = n) skips the log prob (log(1 − prob)) term, which is −∞ at prob = 0 (1) where the
+  // term's weight is 0.
+  elementLogDensity(k, n, _prob, _c, c) {
     if (!(k >= 0 && k <= n && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    const successes = k === 0 ? 0 : k * logProb(prob);
-    const failures = k === n ? 0 : (n - k) * logOneMinusProb(prob);
+    const successes = k === 0 ? 0 : k * c[0]!;
+    const failures = k === n ? 0 : (n - k) * c[1]!;
     return logChoose(n, k) + successes + failures;
   },
-  elementLogDensityGrad(k, n, prob, _c, g) {
+  elementLogDensityGrad(k, n, _prob, _c, g, c) {
     if (!(k >= 0 && k <= n && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    const successes = k === 0 ? 0 : k * logProb(prob);
-    const failures = k === n ? 0 : (n - k) * logOneMinusProb(prob);
-    g[2] = (k === 0 ? 0 : k / prob) - (k === n ? 0 : (n - k) / (1 - prob));
+    const successes = k === 0 ? 0 : k * c[0]!;
+    const failures = k === n ? 0 : (n - k) * c[1]!;
+    g[2] = (k === 0 ? 0 : k * c[2]!) - (k === n ? 0 : (n - k) * c[3]!);
     return logChoose(n, k) + successes + failures;
   },
   elementSample: sampleBinomial,

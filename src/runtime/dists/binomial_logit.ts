@@ -1,14 +1,9 @@
 import { NONNEGATIVE_INTEGER, REAL } from "../../core/support.js";
 import { sampleBinomial } from "../rng/samplers.js";
-import { log1pexp, logistic } from "../special.js";
+import { logistic } from "../special.js";
 import { binomialSupport } from "./binomial.js";
 import { logChoose } from "./log_choose.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** −log(1 + e^(−logit)) = log prob and −log(1 + e^(logit)) = log(1 − prob), cached per logit. */
-const logProb = memoizeLast((logit) => -log1pexp(-logit));
-const logOneMinusProb = memoizeLast((logit) => -log1pexp(logit));
 
 /**
  * binomial_logit(trials, logit): binomial with prob = logistic(logit), evaluated on the log-odds
@@ -29,14 +24,28 @@ export const binomialLogit = scalarFamily({
   paramOrder: ["trials", "logit"],
   discrete: true,
   support: binomialSupport,
-  elementLogDensity(k, n, logit) {
-    if (!(k >= 0 && k <= n && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    return logChoose(n, k) + k * logProb(logit) + (n - k) * logOneMinusProb(logit);
+  // Per logit η, from one exponential e = e^(−|η|) ≤ 1: log prob = min(η, 0) − log1p(e),
+  // log(1 − prob) = min(−η, 0) − log1p(e) and prob = 1/(1 + e) (η ≥ 0) or e/(1 + e) (η < 0).
+  constants: {
+    params: [1],
+    size: 3,
+    compute(_n, logit, _c, c) {
+      const e = Math.exp(-Math.abs(logit));
+      const softplus = Math.log1p(e);
+      const r = 1 / (1 + e);
+      c[0] = Math.min(logit, 0) - softplus;
+      c[1] = Math.min(-logit, 0) - softplus;
+      c[2] = logit >= 0 ? r : e * r;
+    },
   },
-  elementLogDensityGrad(k, n, logit, _c, g) {
+  elementLogDensity(k, n, _logit, _c, c) {
     if (!(k >= 0 && k <= n && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    g[2] = k - n * logistic(logit);
-    return logChoose(n, k) + k * logProb(logit) + (n - k) * logOneMinusProb(logit);
+    return logChoose(n, k) + k * c[0]! + (n - k) * c[1]!;
+  },
+  elementLogDensityGrad(k, n, _logit, _c, g, c) {
+    if (!(k >= 0 && k <= n && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
+    g[2] = k - n * c[2]!;
+    return logChoose(n, k) + k * c[0]! + (n - k) * c[1]!;
   },
   elementSample: (rng, n, logit) => sampleBinomial(rng, n, logistic(logit)),
 });

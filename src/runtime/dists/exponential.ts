@@ -1,9 +1,6 @@
 import { POSITIVE } from "../../core/support.js";
 import { sampleExponential } from "../rng/samplers.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-const logRate = memoizeLast(Math.log);
 
 /**
  * exponential(rate): log p(x) = log rate − rate·x on [0, ∞). The support is closed at 0, where
@@ -20,15 +17,23 @@ export const exponential = scalarFamily({
   paramOrder: ["rate"],
   discrete: false,
   support: () => ({ kind: "lower", lower: 0 }),
-  elementLogDensity(x, rate) {
-    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    return logRate(rate) - rate * x;
+  // log rate once per rate.
+  constants: {
+    params: [0],
+    size: 1,
+    compute(rate, _b, _c, k) {
+      k[0] = Math.log(rate);
+    },
   },
-  elementLogDensityGrad(x, rate, _b, _c, g) {
+  elementLogDensity(x, rate, _b, _c, k) {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    return k[0]! - rate * x;
+  },
+  elementLogDensityGrad(x, rate, _b, _c, g, k) {
     if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
     g[0] = -rate;
     g[1] = 1 / rate - x;
-    return logRate(rate) - rate * x;
+    return k[0]! - rate * x;
   },
   elementSample: sampleExponential,
 });

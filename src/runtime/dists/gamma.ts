@@ -1,13 +1,12 @@
 import { POSITIVE } from "../../core/support.js";
 import { sampleGamma } from "../rng/samplers.js";
 import { digamma, lgamma } from "../special.js";
-import { memoizeLast2 } from "./memo.js";
+import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
 
-/** shape·log rate − lgamma(shape), cached per (shape, rate). */
-const logNormaliser = memoizeLast2((shape, rate) => shape * Math.log(rate) - lgamma(shape));
-/** ∂ logNormaliser / ∂shape = log rate − ψ(shape). */
-const shapePartial = memoizeLast2((shape, rate) => Math.log(rate) - digamma(shape));
+/** lgamma and ψ of the shape, cached: a per-element rate then costs one log per element. */
+const lgammaShape = memoizeLast(lgamma);
+const digammaShape = memoizeLast(digamma);
 
 /**
  * gamma(shape, rate): log p(x) = shape·log rate − lgamma(shape) + (shape − 1)·log x − rate·x on
@@ -28,17 +27,28 @@ export const gamma = scalarFamily({
   paramOrder: ["shape", "rate"],
   discrete: false,
   support: () => POSITIVE,
-  elementLogDensity(x, shape, rate) {
-    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    return logNormaliser(shape, rate) + (shape - 1) * Math.log(x) - rate * x;
+  // Per (shape, rate): the normaliser shape·log rate − lgamma(shape) and its shape-partial
+  // log rate − ψ(shape).
+  constants: {
+    params: [0, 1],
+    size: 2,
+    compute(shape, rate, _c, k) {
+      const logRate = Math.log(rate);
+      k[0] = shape * logRate - lgammaShape(shape);
+      k[1] = logRate - digammaShape(shape);
+    },
   },
-  elementLogDensityGrad(x, shape, rate, _c, g) {
+  elementLogDensity(x, shape, rate, _c, k) {
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    return k[0]! + (shape - 1) * Math.log(x) - rate * x;
+  },
+  elementLogDensityGrad(x, shape, rate, _c, g, k) {
     if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
     const logX = Math.log(x);
     g[0] = (shape - 1) / x - rate;
-    g[1] = shapePartial(shape, rate) + logX;
+    g[1] = k[1]! + logX;
     g[2] = shape / rate - x;
-    return logNormaliser(shape, rate) + (shape - 1) * logX - rate * x;
+    return k[0]! + (shape - 1) * logX - rate * x;
   },
   elementSample: sampleGamma,
 });

@@ -12,7 +12,6 @@ import { scalarFamily } from "./scalar_family.js";
 const dfNormaliser = memoizeLast((df) => Math.LN2 - lbeta(0.5 * df, 0.5) - 0.5 * Math.log(df));
 /** ∂ dfNormaliser / ∂ν = ½(ψ((ν+1)/2) − ψ(ν/2) − 1/ν), cached per ν. */
 const dfNormaliserPartial = memoizeLast((df) => 0.5 * (digamma(0.5 * (df + 1)) - digamma(0.5 * df) - 1 / df));
-const logScale = memoizeLast(Math.log);
 
 /**
  * half_student_t(df, scale): |student_t(df, 0, scale)| on [0, ∞),
@@ -35,22 +34,36 @@ export const halfStudentT = scalarFamily({
   paramOrder: ["df", "scale"],
   discrete: false,
   support: () => ({ kind: "lower", lower: 0 }),
-  elementLogDensity(x, df, scale) {
-    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
-    return dfNormaliser(df) - logScale(scale) - 0.5 * (df + 1) * Math.log1p((z * z) / df);
+  // Per (ν, scale): the normaliser minus log scale, 1/scale, 1/ν, ½(ν + 1) and the normaliser's
+  // ν-partial. The ν-only parts are cached, so a per-element scale costs one log per element.
+  constants: {
+    params: [0, 1],
+    size: 5,
+    compute(df, scale, _c, k) {
+      k[0] = dfNormaliser(df) - Math.log(scale);
+      k[1] = 1 / scale;
+      k[2] = 1 / df;
+      k[3] = 0.5 * (df + 1);
+      k[4] = dfNormaliserPartial(df);
+    },
   },
-  elementLogDensityGrad(x, df, scale, _c, g) {
+  elementLogDensity(x, _df, _scale, _c, k) {
     if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    const z = x / scale;
+    const z = x * k[1]!;
+    return k[0]! - k[3]! * Math.log1p(z * z * k[2]!);
+  },
+  elementLogDensityGrad(x, df, _scale, _c, g, k) {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    const inv = k[1]!;
+    const z = x * inv;
     const z2 = z * z;
-    const log1pr = Math.log1p(z2 / df);
+    const log1pr = Math.log1p(z2 * k[2]!);
     // t = (ν+1)/(ν+z²), the scale-mixture weight, is bounded by (ν+1)/ν, so no partial overflows.
-    const t = (df + 1) / (df + z2);
-    g[0] = (-t * z) / scale;
-    g[1] = dfNormaliserPartial(df) + 0.5 * ((t * z2) / df - log1pr);
-    g[2] = (t * z2 - 1) / scale;
-    return dfNormaliser(df) - logScale(scale) - 0.5 * (df + 1) * log1pr;
+    const t = (2 * k[3]!) / (df + z2);
+    g[0] = -t * z * inv;
+    g[1] = k[4]! + 0.5 * (t * z2 * k[2]! - log1pr);
+    g[2] = (t * z2 - 1) * inv;
+    return k[0]! - k[3]! * log1pr;
   },
   // |z| / sqrt(χ²_ν / ν), with χ²_ν / ν = Gamma(shape ν/2, rate ν/2).
   elementSample: (rng, df, scale) => (scale * Math.abs(rng.normal())) / Math.sqrt(sampleGamma(rng, 0.5 * df, 0.5 * df)),

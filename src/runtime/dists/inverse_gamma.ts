@@ -1,13 +1,12 @@
 import { POSITIVE } from "../../core/support.js";
 import { sampleGamma } from "../rng/samplers.js";
 import { digamma, lgamma } from "../special.js";
-import { memoizeLast2 } from "./memo.js";
+import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
 
-/** shape·log scale − lgamma(shape), cached per (shape, scale). */
-const logNormaliser = memoizeLast2((shape, scale) => shape * Math.log(scale) - lgamma(shape));
-/** ∂ logNormaliser / ∂shape = log scale − ψ(shape). */
-const shapePartial = memoizeLast2((shape, scale) => Math.log(scale) - digamma(shape));
+/** lgamma and ψ of the shape, cached: a per-element scale then costs one log per element. */
+const lgammaShape = memoizeLast(lgamma);
+const digammaShape = memoizeLast(digamma);
 
 /**
  * inverse_gamma(shape, scale): the law of 1/g for g ~ gamma(shape, rate = scale),
@@ -32,19 +31,30 @@ export const inverseGamma = scalarFamily({
   paramOrder: ["shape", "scale"],
   discrete: false,
   support: () => POSITIVE,
-  elementLogDensity(x, shape, scale) {
-    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-    return logNormaliser(shape, scale) - (shape + 1) * Math.log(x) - scale / x;
+  // Per (shape, scale): the normaliser shape·log scale − lgamma(shape) and its shape-partial
+  // log scale − ψ(shape).
+  constants: {
+    params: [0, 1],
+    size: 2,
+    compute(shape, scale, _c, k) {
+      const logScale = Math.log(scale);
+      k[0] = shape * logScale - lgammaShape(shape);
+      k[1] = logScale - digammaShape(shape);
+    },
   },
-  elementLogDensityGrad(x, shape, scale, _c, g) {
+  elementLogDensity(x, shape, scale, _c, k) {
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+    return k[0]! - (shape + 1) * Math.log(x) - scale / x;
+  },
+  elementLogDensityGrad(x, shape, scale, _c, g, k) {
     if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
     const logX = Math.log(x);
     // scale / x rather than scale · (1/x): 1/x overflows for subnormal x where the ratio does not.
     const ratio = scale / x;
     g[0] = (ratio - (shape + 1)) / x;
-    g[1] = shapePartial(shape, scale) - logX;
+    g[1] = k[1]! - logX;
     g[2] = (shape - ratio) / scale;
-    return logNormaliser(shape, scale) - (shape + 1) * logX - ratio;
+    return k[0]! - (shape + 1) * logX - ratio;
   },
   elementSample: (rng, shape, scale) => 1 / sampleGamma(rng, shape, scale),
 });

@@ -1,9 +1,5 @@
 import { POSITIVE, REAL } from "../../core/support.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/** log(2·scale), cached per scale. */
-const logNormaliser = memoizeLast((scale) => Math.LN2 + Math.log(scale));
 
 /**
  * laplace(loc, scale): the double exponential, log p(x) = −log(2·scale) − |x − loc| / scale;
@@ -25,19 +21,29 @@ export const laplace = scalarFamily({
   paramOrder: ["loc", "scale"],
   discrete: false,
   support: () => REAL,
-  elementLogDensity(x, loc, scale) {
-    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    return -Math.abs(x - loc) / scale - logNormaliser(scale);
+  // 1/scale and log(2·scale) once per scale, not once per element.
+  constants: {
+    params: [1],
+    size: 2,
+    compute(_loc, scale, _c, k) {
+      k[0] = 1 / scale;
+      k[1] = Math.LN2 + Math.log(scale);
+    },
   },
-  elementLogDensityGrad(x, loc, scale, _c, g) {
+  elementLogDensity(x, loc, _scale, _c, k) {
     if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
+    return -Math.abs(x - loc) * k[0]! - k[1]!;
+  },
+  elementLogDensityGrad(x, loc, _scale, _c, g, k) {
+    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
+    const inv = k[0]!;
     const d = x - loc;
-    const a = Math.abs(d) / scale;
-    const s = Math.sign(d) / scale;
+    const a = Math.abs(d) * inv;
+    const s = Math.sign(d) * inv;
     g[0] = -s;
     g[1] = s;
-    g[2] = (a - 1) / scale;
-    return -a - logNormaliser(scale);
+    g[2] = (a - 1) * inv;
+    return -a - k[1]!;
   },
   // Inversion: with v = u − ½, x = loc − scale·sign(v)·log(1 − 2|v|); u ∈ (0, 1) keeps the log finite.
   elementSample(rng, loc, scale) {

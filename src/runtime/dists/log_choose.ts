@@ -1,11 +1,32 @@
 /**
- * The log binomial coefficient shared by the binomial families.
+ * Log-factorials and the log binomial coefficient shared by the count families.
  * @module runtime/dists/log_choose
  */
 import { lbeta, logFactorial } from "../special.js";
 
-/** Below this many trials log n! comes from the log-factorial table, exact to rounding. */
+/** Below this, log n! comes from {@link LOG_FACTORIAL}, exact to rounding. */
 const TABLE_LIMIT = 256;
+
+/**
+ * log k! for k < {@link TABLE_LIMIT}, built when the module loads (2 kB). A table owned here
+ * rather than a call into the special functions: element kernels read it inline, and a call
+ * per element that V8 does not inline would box its result.
+ */
+const LOG_FACTORIAL = Float64Array.from({ length: TABLE_LIMIT }, (_, k) => logFactorial(k));
+
+/**
+ * log k! for a non-negative integer k: a table read below 256, lgamma(k + 1) above.
+ *
+ * @param k - a non-negative integer
+ * @returns log k!
+ * @example
+ * ```ts
+ * logFactorialOf(4); // returns log 24
+ * ```
+ */
+export function logFactorialOf(k: number): number {
+  return k < TABLE_LIMIT ? LOG_FACTORIAL[k]! : logFactorial(k);
+}
 
 /**
  * log C(n, k) for integers 0 ≤ k ≤ n. Small n reads three log-factorials from the table; large
@@ -21,6 +42,6 @@ const TABLE_LIMIT = 256;
  * ```
  */
 export function logChoose(n: number, k: number): number {
-  if (n < TABLE_LIMIT) return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+  if (n < TABLE_LIMIT) return LOG_FACTORIAL[n]! - LOG_FACTORIAL[k]! - LOG_FACTORIAL[n - k]!;
   return -Math.log1p(n) - lbeta(n - k + 1, k + 1);
 }

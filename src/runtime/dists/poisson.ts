@@ -1,10 +1,7 @@
 import { NONNEGATIVE_INTEGER, POSITIVE } from "../../core/support.js";
 import { samplePoisson } from "../rng/samplers.js";
-import { logFactorial } from "../special.js";
-import { memoizeLast } from "./memo.js";
+import { logFactorialOf as logFactorial } from "./log_choose.js";
 import { scalarFamily } from "./scalar_family.js";
-
-const logRate = memoizeLast(Math.log);
 
 /**
  * poisson(rate): log p(k) = k·log rate − rate − log k! for k = 0, 1, 2, …
@@ -20,14 +17,23 @@ export const poisson = scalarFamily({
   paramOrder: ["rate"],
   discrete: true,
   support: () => NONNEGATIVE_INTEGER,
-  elementLogDensity(k, rate) {
-    if (!(k >= 0 && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    return k * logRate(rate) - rate - logFactorial(k);
+  // log rate once per rate.
+  constants: {
+    params: [0],
+    size: 1,
+    compute(rate, _b, _c, c) {
+      c[0] = Math.log(rate);
+    },
   },
-  elementLogDensityGrad(k, rate, _b, _c, g) {
+  elementLogDensity(k, rate, _b, _c, c) {
     if (!(k >= 0 && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
+    return k * c[0]! - rate - logFactorial(k);
+  },
+  elementLogDensityGrad(k, rate, _b, _c, g, c) {
+    if (!(k >= 0 && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
+    // k / rate, not k · (1/rate): at k = 0 the partial is −1 even where 1/rate overflows.
     g[1] = k / rate - 1;
-    return k * logRate(rate) - rate - logFactorial(k);
+    return k * c[0]! - rate - logFactorial(k);
   },
   elementSample: samplePoisson,
 });

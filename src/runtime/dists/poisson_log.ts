@@ -1,10 +1,7 @@
 import { NONNEGATIVE_INTEGER, REAL } from "../../core/support.js";
 import { samplePoisson } from "../rng/samplers.js";
-import { logFactorial } from "../special.js";
-import { memoizeLast } from "./memo.js";
+import { logFactorialOf as logFactorial } from "./log_choose.js";
 import { scalarFamily } from "./scalar_family.js";
-
-const rateOf = memoizeLast(Math.exp);
 
 /**
  * poisson_log(log_rate): poisson with rate = exp(log_rate), log p(k) = k·log_rate − exp(log_rate) − log k!.
@@ -21,16 +18,18 @@ export const poissonLog = scalarFamily({
   paramOrder: ["log_rate"],
   discrete: true,
   support: () => NONNEGATIVE_INTEGER,
+  // exp overflows to Infinity for logRate > ~709, where the pmf is 0: −Infinity, tested before
+  // k·logRate − rate can be ∞ − ∞ (huge k).
   elementLogDensity(k, logRate) {
     if (!(k >= 0 && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    // exp overflows to Infinity for logRate > ~709, giving −Infinity: the right limit.
-    return k * logRate - rateOf(logRate) - logFactorial(k);
+    const rate = Math.exp(logRate);
+    return rate < Number.POSITIVE_INFINITY ? k * logRate - rate - logFactorial(k) : Number.NEGATIVE_INFINITY;
   },
   elementLogDensityGrad(k, logRate, _b, _c, g) {
     if (!(k >= 0 && Number.isInteger(k))) return Number.NEGATIVE_INFINITY;
-    const rate = rateOf(logRate);
+    const rate = Math.exp(logRate);
     g[1] = k - rate;
-    return k * logRate - rate - logFactorial(k);
+    return rate < Number.POSITIVE_INFINITY ? k * logRate - rate - logFactorial(k) : Number.NEGATIVE_INFINITY;
   },
   elementSample: (rng, logRate) => samplePoisson(rng, Math.exp(logRate)),
 });

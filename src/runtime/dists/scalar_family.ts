@@ -15,6 +15,13 @@ const MAX_PARAMS = 3;
  * trailing arguments are 0) and have already been checked against their `ParamSpec` supports,
  * so element functions only check the value `x` and cross-parameter constraints.
  *
+ * The density compiler calls the element functions once per element from generated loops. Keep
+ * them small and self-contained — Math functions, arithmetic, module-local tables and caches —
+ * with anything that depends on parameters only in `constants`: V8 then inlines them into the
+ * loop, while a call it does not inline boxes the returned number on every element. They must
+ * never return NaN (or a NaN partial next to a finite value) for ordinary finite arguments
+ * inside their supports: a compiled density reports that as a bug in the family.
+ *
  * @example
  * ```ts
  * const def: ScalarFamilyDefinition = {
@@ -77,7 +84,8 @@ export interface ScalarFamilyDefinition {
  * functions: substitute `defaults` for absent parameters, pass unused trailing arguments as 0,
  * check every parameter value against `supports` (outside → the whole density is −Infinity),
  * pass the `constants` of the element's parameters (when declared), sum the element results in
- * element order, and map a NaN sum to −Infinity.
+ * element order, and never return a NaN sum (the broadcasting methods report it as −Infinity; the
+ * density compiler explains it, see runtime/ad/nan_diagnosis).
  *
  * @example
  * ```ts

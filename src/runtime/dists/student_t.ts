@@ -1,14 +1,17 @@
 import { POSITIVE, REAL } from "../../core/support.js";
 import { sampleGamma } from "../rng/samplers.js";
-import { digamma, LN_PI, lgamma } from "../special.js";
+import { digamma, lbeta } from "../special.js";
 import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
 
-/** lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπ), cached per ν. */
-const dfNormaliser = memoizeLast((df) => lgamma(0.5 * (df + 1)) - lgamma(0.5 * df) - 0.5 * (Math.log(df) + LN_PI));
+/**
+ * lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπ), cached per ν. Since Γ((ν+1)/2)/Γ(ν/2) = √π / B(ν/2, ½),
+ * this is −log B(ν/2, ½) − ½log ν: one log-beta, free of the cancellation of two huge log-gammas
+ * at large ν.
+ */
+const dfNormaliser = memoizeLast((df) => -lbeta(0.5 * df, 0.5) - 0.5 * Math.log(df));
 /** ∂ dfNormaliser / ∂ν = ½(ψ((ν+1)/2) − ψ(ν/2) − 1/ν), cached per ν. */
 const dfNormaliserPartial = memoizeLast((df) => 0.5 * (digamma(0.5 * (df + 1)) - digamma(0.5 * df) - 1 / df));
-const logScale = memoizeLast(Math.log);
 
 /**
  * student_t(df, loc, scale): log p(x) = lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπ) − log scale
@@ -29,23 +32,38 @@ export const studentT = scalarFamily({
   paramOrder: ["df", "loc", "scale"],
   discrete: false,
   support: () => REAL,
-  elementLogDensity(x, df, loc, scale) {
-    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
-    return dfNormaliser(df) - logScale(scale) - 0.5 * (df + 1) * Math.log1p((z * z) / df);
+  // Per (ν, scale): the normaliser minus log scale, 1/scale, 1/ν, ½(ν + 1) and the normaliser's
+  // ν-partial. The ν-only parts are cached, so a per-element scale costs one log per element.
+  constants: {
+    params: [0, 2],
+    size: 5,
+    compute(df, _loc, scale, k) {
+      k[0] = dfNormaliser(df) - Math.log(scale);
+      k[1] = 1 / scale;
+      k[2] = 1 / df;
+      k[3] = 0.5 * (df + 1);
+      k[4] = dfNormaliserPartial(df);
+    },
   },
-  elementLogDensityGrad(x, df, loc, scale, g) {
+  elementLogDensity(x, _df, loc, _scale, k) {
     if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
-    const z = (x - loc) / scale;
+    const z = (x - loc) * k[1]!;
+    return k[0]! - k[3]! * Math.log1p(z * z * k[2]!);
+  },
+  elementLogDensityGrad(x, df, loc, _scale, g, k) {
+    if (!Number.isFinite(x)) return Number.NEGATIVE_INFINITY;
+    const inv = k[1]!;
+    const z = (x - loc) * inv;
     const z2 = z * z;
-    const log1pr = Math.log1p(z2 / df);
+    const log1pr = Math.log1p(z2 * k[2]!);
     // t = (ν+1)/(ν+z²) is the weight of the scale-mixture representation; bounded by (ν+1)/ν.
-    const t = (df + 1) / (df + z2);
-    g[0] = (-t * z) / scale;
-    g[1] = dfNormaliserPartial(df) + 0.5 * ((t * z2) / df - log1pr);
-    g[2] = (t * z) / scale;
-    g[3] = (t * z2 - 1) / scale;
-    return dfNormaliser(df) - logScale(scale) - 0.5 * (df + 1) * log1pr;
+    const t = (2 * k[3]!) / (df + z2);
+    const tz = t * z * inv;
+    g[0] = -tz;
+    g[1] = k[4]! + 0.5 * (t * z2 * k[2]! - log1pr);
+    g[2] = tz;
+    g[3] = (t * z2 - 1) * inv;
+    return k[0]! - k[3]! * log1pr;
   },
   // z / sqrt(χ²_ν / ν), with χ²_ν / ν = Gamma(shape ν/2, rate ν/2).
   elementSample: (rng, df, loc, scale) =>

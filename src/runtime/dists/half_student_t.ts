@@ -1,17 +1,7 @@
 import { POSITIVE } from "../../core/support.js";
 import { sampleGamma } from "../rng/samplers.js";
-import { digamma, lbeta } from "../special.js";
-import { memoizeLast } from "./memo.js";
 import { scalarFamily } from "./scalar_family.js";
-
-/**
- * log 2 + lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπ), cached per ν. Since
- * Γ((ν+1)/2)/Γ(ν/2) = √π / B(ν/2, ½), this is log 2 − log B(ν/2, ½) − ½log ν: one log-beta,
- * which sprig computes without the cancellation of two huge log-gammas at large ν.
- */
-const dfNormaliser = memoizeLast((df) => Math.LN2 - lbeta(0.5 * df, 0.5) - 0.5 * Math.log(df));
-/** ∂ dfNormaliser / ∂ν = ½(ψ((ν+1)/2) − ψ(ν/2) − 1/ν), cached per ν. */
-const dfNormaliserPartial = memoizeLast((df) => 0.5 * (digamma(0.5 * (df + 1)) - digamma(0.5 * df) - 1 / df));
+import { studentTConstants } from "./student_t_constants.js";
 
 /**
  * half_student_t(df, scale): |student_t(df, 0, scale)| on [0, ∞),
@@ -34,17 +24,13 @@ export const halfStudentT = scalarFamily({
   paramOrder: ["df", "scale"],
   discrete: false,
   support: () => ({ kind: "lower", lower: 0 }),
-  // Per (ν, scale): the normaliser minus log scale, 1/scale, 1/ν, ½(ν + 1) and the normaliser's
-  // ν-partial. The ν-only parts are cached, so a per-element scale costs one log per element.
+  // Per (ν, scale): see studentTConstants.
   constants: {
     params: [0, 1],
     size: 5,
     compute(df, scale, _c, k) {
-      k[0] = dfNormaliser(df) - Math.log(scale);
-      k[1] = 1 / scale;
-      k[2] = 1 / df;
-      k[3] = 0.5 * (df + 1);
-      k[4] = dfNormaliserPartial(df);
+      studentTConstants(df, scale, k);
+      k[0] += Math.LN2; // the half-t is twice the t density on (0, ∞)
     },
   },
   elementLogDensity(x, _df, _scale, _c, k) {

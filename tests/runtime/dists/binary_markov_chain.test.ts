@@ -12,6 +12,7 @@ import type { GradOut, Params } from "../../../src/runtime/dists/distribution.js
 import { binaryMarkovChain, createDefaultRegistry } from "../../../src/runtime/dists/index.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
 import { derivative, relativeError } from "./finite_diff.js";
+import { expectMeansWithinMcse } from "../../helpers/mcse.js";
 
 const NEG_INF = Number.NEGATIVE_INFINITY;
 const dist = binaryMarkovChain;
@@ -193,17 +194,7 @@ describe("binary_markov_chain sampling", () => {
       stats[0]![d] = buffer[0]!;
       for (let i = 1; i < n; i++) stats[1 + 2 * buffer[i - 1]! + buffer[i]!]![d]! += 1;
     }
-    stats.forEach((values, k) => {
-      let mean = 0;
-      for (const v of values) mean += v;
-      mean /= draws;
-      let ss = 0;
-      for (const v of values) ss += (v - mean) ** 2;
-      const mcse = Math.sqrt(ss / (draws - 1) / draws);
-      expect(Math.abs(mean - expected[k]!), `statistic ${k}: mean ${mean}, truth ${expected[k]}`).toBeLessThan(
-        4 * mcse,
-      );
-    });
+    expectMeansWithinMcse(stats, expected);
   });
 
   it("is reproducible, writes into a buffer, and gives a number for shape []", () => {

@@ -17,6 +17,7 @@ import { type TurboVbiOptions, turboVbi } from "../../../../src/lang/builder/pri
 import { parseModel } from "../../../../src/lang/text/index.js";
 import { createDefaultRegistry } from "../../../../src/runtime/dists/index.js";
 import { createRng } from "../../../../src/runtime/rng/index.js";
+import { expectMeansWithinMcse } from "../../../helpers/mcse.js";
 
 const registry = createDefaultRegistry();
 const gammaDist = registry.get("gamma");
@@ -126,17 +127,7 @@ describe("turbo_vbi with a data-sized support chain", () => {
       stats[0]![d] = s[0]!;
       for (let i = 1; i < n; i++) stats[1 + 2 * s[i - 1]! + s[i]!]![d]! += 1;
     }
-    stats.forEach((values, k) => {
-      let mean = 0;
-      for (const v of values) mean += v;
-      mean /= draws;
-      let ss = 0;
-      for (const v of values) ss += (v - mean) ** 2;
-      const mcse = Math.sqrt(ss / (draws - 1) / draws);
-      expect(Math.abs(mean - expected[k]!), `statistic ${k}: mean ${mean}, truth ${expected[k]}`).toBeLessThan(
-        4 * mcse,
-      );
-    });
+    expectMeansWithinMcse(stats, expected);
   });
 
   it("reads `vector[N] w; w ~ turbo_vbi(...)` with data N into the builder's graph, and prints it back", () => {

@@ -202,20 +202,32 @@ function bindArray(
     throw new DataError({ where, what: "wrong length", got: `vector[${given.length}]`, expected });
   }
   const values = new Float64Array(given.length);
-  for (let i = 0; i < given.length; i++) {
+  copyNumbers(given, values, node.name, shape, where, expected);
+  checkSupport(node, values, shape, where);
+  return { kind: "vector", values };
+}
+
+/** Copies `given` into `out` (same length), refusing any element that is not a number. */
+function copyNumbers(
+  given: ArrayLike<unknown>,
+  out: Float64Array,
+  name: string,
+  shape: readonly number[],
+  where: string,
+  expected: string,
+): void {
+  for (let i = 0; i < out.length; i++) {
     const v = given[i];
     if (typeof v !== "number") {
       throw new DataError({
         where,
-        what: `${elementLabel(node.name, shape, i)} is not a number`,
+        what: `${elementLabel(name, shape, i)} is not a number`,
         got: describeValue(v),
         expected,
       });
     }
-    values[i] = v;
+    out[i] = v;
   }
-  checkSupport(node, values, shape, where);
-  return { kind: "vector", values };
 }
 
 /**
@@ -374,18 +386,7 @@ export function fillHyper(
         expected: accepted,
       });
     }
-    for (let i = 0; i < buffer.length; i++) {
-      const v = value[i];
-      if (typeof v !== "number") {
-        throw new DataError({
-          where,
-          what: `${elementLabel(node.name, shape, i)} is not a number`,
-          got: describeValue(v),
-          expected: accepted,
-        });
-      }
-      next[i] = v;
-    }
+    copyNumbers(value, next, node.name, shape, where, accepted);
   }
   const violation = findSupportViolation(node.support, next, shape, node.name);
   if (violation !== undefined) {

@@ -148,7 +148,8 @@ export interface WarmupResult {
 
 /**
  * Runs {@link windowAdaptation} for `options.numWarmup` transitions of `kernel` from `state`.
- * `onIteration` is called after every transition (e.g. for progress or cancellation).
+ * `onIteration` is called after every transition (e.g. for progress or cancellation) with the
+ * kernel's reused info object ({@link HmcKernel.stepInto}): copy it to keep it.
  *
  * @example
  * ```ts

@@ -22,6 +22,7 @@ import type {
   FactorNode,
   HyperNode,
   IrShape,
+  LatentBounds,
   LatentNode,
   ModelGraph,
   ModelNode,
@@ -119,6 +120,11 @@ export interface LatentSpec {
   readonly shape?: IrShape;
   /** `positive` is stored as `lower(0)`, the same model for a latent, as the text `<lower=0>` gives. */
   readonly support?: Support;
+  /**
+   * Bounds given as expressions of data, hyper-parameters and earlier latents (exclusive with
+   * `support`); bounds that are all number literals become a `support`.
+   */
+  readonly bounds?: LatentBounds;
   readonly annotations?: Annotations;
   readonly parameterization?: string;
   readonly span?: SourceSpan;
@@ -408,7 +414,10 @@ export class GraphBuilder {
     // so `positive` and `lower(0)` mean the same model; store the form the text `<lower=0>` gives
     // so parse(print(graph)) equals the graph. Data and hyper values are checked against their
     // support (positive rejects 0, lower(0) admits it), so theirs stay as declared.
-    const support: Support | undefined = spec.support?.kind === "positive" ? { kind: "lower", lower: 0 } : spec.support;
+    const dynamic = spec.bounds === undefined ? undefined : this.checkBounds(spec, shape, sig.discrete, where);
+    const declared = dynamic?.support ?? spec.support;
+    const support: Support | undefined = declared?.kind === "positive" ? { kind: "lower", lower: 0 } : declared;
+    const bounds = dynamic?.bounds;
     const annotations =
       spec.annotations && canonicalAnnotations(spec.annotations, where, spec.span, RESERVED_LATENT_ANNOTATIONS);
     const node: LatentNode = freezeDeep({
@@ -419,6 +428,7 @@ export class GraphBuilder {
       shape: [...shape],
       dtype: sig.discrete ? "int" : "real",
       ...(support ? { support } : {}),
+      ...(bounds ? { bounds } : {}),
       ...(annotations ? { annotations } : {}),
       ...(spec.parameterization !== undefined ? { parameterization: spec.parameterization } : {}),
       ...(spec.span ? { span: spec.span } : {}),
@@ -708,6 +718,78 @@ export class GraphBuilder {
     return rebuilt;
   }
 
+  /**
+   * Checks a latent's expression bounds: continuous family, no `support` beside them, every
+   * name declared before the latent (so θ's layout order computes bounds before the value), a
+   * scalar or the latent's shape. All-literal bounds come back as a static support, so the DSL's
+   * `{ lower: 0, upper: 1 }` and the text's `<lower=0, upper=1>` give the same graph.
+   */
+  private checkBounds(
+    spec: LatentSpec,
+    shape: IrShape,
+    discrete: boolean,
+    where: string,
+  ): { support?: Support; bounds?: LatentBounds } {
+    const raw = spec.bounds!;
+    if (discrete) {
+      throw new ModelError({
+        where,
+        what: "bounds given as expressions need a continuous latent",
+        got: `the discrete family '${spec.family}'`,
+        hint: "declare integer bounds as numbers (int<lower=0, upper=10>).",
+        span: spec.span,
+      });
+    }
+    if (spec.support !== undefined) {
+      throw new ModelError({
+        where,
+        what: "both a support and bounds are declared",
+        got: formatSupport(spec.support),
+        hint: "give the bounds once, in `bounds`.",
+        span: spec.span,
+      });
+    }
+    const checked: { lower?: Expr; upper?: Expr } = {};
+    for (const side of ["lower", "upper"] as const) {
+      const e = raw[side];
+      if (e === undefined) continue;
+      const site = `${where}, ${side} bound`;
+      for (const r of referencedNames(e)) {
+        if (r === spec.name || !this.byName.has(r)) {
+          throw new ModelError({
+            where: site,
+            what: `the bound reads '${r}', which is not declared before '${spec.name}'`,
+            hint:
+              r === spec.name
+                ? "a bound cannot depend on the variable it bounds."
+                : `declare '${r}' before '${spec.name}': bounds may read data, hyper-parameters and earlier parameters.`,
+            span: e.span ?? spec.span,
+          });
+        }
+      }
+      const expr = this.checkExpr(e, site);
+      if (expr.shape.length !== 0 && !shapesAgree(expr.shape, shape)) {
+        throw new ShapeError({
+          where: site,
+          what: "the bound's shape does not match the latent's",
+          got: formatIrShape(expr.shape),
+          expected: shape.length === 0 ? "a scalar" : `a scalar or ${formatIrShape(shape)}`,
+          span: expr.span ?? spec.span,
+        });
+      }
+      checked[side] = expr;
+    }
+    const { lower, upper } = checked;
+    if (lower === undefined && upper === undefined) return {};
+    const lo = lower && foldScalar(lower);
+    const hi = upper && foldScalar(upper);
+    if ((lower === undefined || lo !== undefined) && (upper === undefined || hi !== undefined)) {
+      if (lo !== undefined && hi !== undefined) return { support: { kind: "interval", lower: lo, upper: hi } };
+      return { support: lo !== undefined ? { kind: "lower", lower: lo } : { kind: "upper", upper: hi! } };
+    }
+    return { bounds: checked };
+  }
+
   private checkFamilyCall(
     family: string,
     rawArgs: Readonly<Record<string, Expr>>,
@@ -887,7 +969,8 @@ function canonicalOrder(nodes: readonly ModelNode[]): ModelNode[] {
   for (const n of nodes) if (n.kind === "hyper") place(n);
   for (const n of nodes) {
     if (n.kind === "latent" || n.kind === "observed") {
-      placeInputs(Object.values(n.args).flatMap(referencedNames));
+      const bounds = n.kind === "latent" && n.bounds ? [n.bounds.lower, n.bounds.upper] : [];
+      placeInputs([...bounds, ...Object.values(n.args)].flatMap((e) => (e ? referencedNames(e) : [])));
       place(n);
     } else if (n.kind === "factor") {
       placeInputs(referencedNames(n.expr));
@@ -1102,6 +1185,41 @@ export function supportPhrase(support: Support): string {
       return "0 or 1";
     default:
       return `in ${formatSupport(support)}`;
+  }
+}
+
+/**
+ * The number an arithmetic expression of scalar literals stands for (`1 - 0.5`, `-(2)`), folded
+ * as the model text folds bound values, or undefined.
+ */
+function foldScalar(e: Expr): number | undefined {
+  switch (e.kind) {
+    case "const":
+      return typeof e.value === "number" ? e.value : undefined;
+    case "unary": {
+      const v = foldScalar(e.arg);
+      return v === undefined ? undefined : -v;
+    }
+    case "binary": {
+      const a = foldScalar(e.left);
+      const b = foldScalar(e.right);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case "add":
+          return a + b;
+        case "sub":
+          return a - b;
+        case "mul":
+          return a * b;
+        case "div":
+          return a / b;
+        case "pow":
+          return a ** b;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
   }
 }
 

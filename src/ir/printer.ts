@@ -54,7 +54,7 @@
  */
 import type { Support } from "../core/support.js";
 import { referencedNames } from "./expr.js";
-import type { Annotations, DType, Expr, IrShape, ModelGraph, ModelNode } from "./types.js";
+import type { Annotations, DType, Expr, IrShape, LatentBounds, ModelGraph, ModelNode } from "./types.js";
 
 const INDENT = "  ";
 
@@ -101,7 +101,7 @@ export function printModel(graph: ModelGraph): string {
         break;
       case "latent":
         params.push(
-          `${annotationPrefix(node.annotations, node.parameterization)}${declaration(node.shape, node.dtype, node.support, node.name, "latent")};`,
+          `${annotationPrefix(node.annotations, node.parameterization)}${declaration(node.shape, node.dtype, node.support, node.name, "latent", node.bounds)};`,
         );
         model.push(`${node.name} ~ ${familyCall(node.family, node.args)};`);
         break;
@@ -244,6 +244,7 @@ function declaration(
   support: Support | undefined,
   name: string,
   node: DeclaredNode,
+  computed?: LatentBounds,
 ): string {
   if (support !== undefined) {
     switch (support.kind) {
@@ -260,7 +261,7 @@ function declaration(
     }
   }
   const isInt = dtype === "int";
-  const b = support === undefined ? "" : bounds(support, node);
+  const b = computed !== undefined ? computedBounds(computed) : support === undefined ? "" : bounds(support, node);
   if (shape.length === 0) return `${isInt ? "int" : "real"}${b} ${name}`;
   if (shape.length === 1) return isInt ? `array[${shape[0]}] int${b} ${name}` : `vector${b}[${shape[0]}] ${name}`;
   return `matrix${b}[${shape.join(", ")}] ${name}`;
@@ -299,6 +300,14 @@ function bounds(support: Support, node: DeclaredNode): string {
       // Printed as their own types by `declaration`.
       return "";
   }
+}
+
+/** `<lower=a, upper=1 - alpha1>` for bounds given as expressions. */
+function computedBounds(b: LatentBounds): string {
+  const parts: string[] = [];
+  if (b.lower !== undefined) parts.push(`lower=${printExpr(b.lower)}`);
+  if (b.upper !== undefined) parts.push(`upper=${printExpr(b.upper)}`);
+  return `<${parts.join(", ")}>`;
 }
 
 /** Deterministics computed from data alone (Stan's transformed data). */

@@ -122,7 +122,16 @@ function findNode(graph: ModelGraph, name: string, where: string, kinds: readonl
 
 function mapExprs(node: ModelNode, f: (e: Expr) => Expr): ModelNode {
   switch (node.kind) {
-    case "latent":
+    case "latent": {
+      const args = Object.fromEntries(Object.entries(node.args).map(([k, v]) => [k, f(v)]));
+      if (node.bounds === undefined) return { ...node, args };
+      const { lower, upper } = node.bounds;
+      return {
+        ...node,
+        args,
+        bounds: { ...(lower ? { lower: f(lower) } : {}), ...(upper ? { upper: f(upper) } : {}) },
+      };
+    }
     case "observed":
       return { ...node, args: Object.fromEntries(Object.entries(node.args).map(([k, v]) => [k, f(v)])) };
     case "deterministic":

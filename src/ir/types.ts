@@ -341,8 +341,29 @@ export interface LatentNode extends NodeBase {
   /** `int` for discrete families (set by the builder from the family's signature). */
   readonly dtype: DType;
   readonly support?: Support;
+  /**
+   * Bounds computed from data, hyper-parameters and earlier latents (Stan's
+   * `real<lower=0, upper=1 - alpha1> beta1`); present only when some bound is not a literal, and
+   * then `support` is absent.
+   */
+  readonly bounds?: LatentBounds;
   readonly annotations?: Annotations;
   readonly parameterization?: string;
+}
+
+/**
+ * Bounds of a continuous latent given as expressions of data, hyper-parameters and latents
+ * declared before it. A scalar bound applies to every element; a vector bound has the latent's
+ * shape. At least one of the two is present.
+ *
+ * @example
+ * ```ts
+ * const b: LatentBounds = { lower: { kind: "const", value: 0, shape: [], dtype: "int" }, upper: oneMinusAlpha };
+ * ```
+ */
+export interface LatentBounds {
+  readonly lower?: Expr;
+  readonly upper?: Expr;
 }
 
 /**

@@ -11,6 +11,7 @@ export const POSTERIORDB: Readonly<Record<string, string>> = {
   arK: "arK-arK",
   arma11: "arma-arma11",
   earnings_earn_height: "earnings-earn_height",
+  garch11: "garch-garch11",
   eight_schools_centered: "eight_schools-eight_schools_centered",
   eight_schools_noncentered: "eight_schools-eight_schools_noncentered",
   kidiq_momhsiq: "kidiq-kidscore_momhsiq",
@@ -25,7 +26,7 @@ export const POSTERIORDB: Readonly<Record<string, string>> = {
 };
 
 /** Models whose loops can only be lowered with the data at hand. */
-export const NEEDS_DATA: ReadonlySet<string> = new Set(["arK", "arma11", "nes"]);
+export const NEEDS_DATA: ReadonlySet<string> = new Set(["arK", "arma11", "garch11", "nes"]);
 
 /** Every `.sprig` model in examples/models, by base name. */
 export function exampleModels(): string[] {

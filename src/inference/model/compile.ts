@@ -151,11 +151,54 @@ export function compile(
   const priorSel: TermSelection = { prior: true, likelihood: false, jacobian };
   const likSel: TermSelection = { prior: false, likelihood: true, jacobian: false };
 
+  // Latents with computed bounds map through the bounds' values at θ, so the program computes them.
+  const computed = lowered.computedBounds;
+  const readLatent = (name: string, into: Float64Array, at: number, n: number): void => {
+    const v = program.read(lowered.valueNodes.get(name)!);
+    if (typeof v === "number") into[at] = v;
+    else into.set(v.subarray(0, n), at);
+  };
   const constrain = (theta: Float64Array, out?: Float64Array): Float64Array => {
     checkTheta(theta, "constrain");
     const target = out ?? new Float64Array(constrainedDimension);
-    for (const v of layout) v.bijector.forward(theta, v.offset, target, v.constrainedOffset, v.constrainedSize);
+    if (computed.size > 0) program.evaluate(theta);
+    for (const v of layout) {
+      if (computed.has(v.name)) readLatent(v.name, target, v.constrainedOffset, v.constrainedSize);
+      else v.bijector.forward(theta, v.offset, target, v.constrainedOffset, v.constrainedSize);
+    }
     return target;
+  };
+  /**
+   * θ for a latent with computed bounds: the bounds read only earlier latents, whose θ entries are
+   * already in `target` (layout order), so evaluating the program there gives their values.
+   */
+  const unconstrainBounded = (v: VariableLayout, x: Float64Array, target: Float64Array): void => {
+    const ids = computed.get(v.name)!;
+    program.evaluate(target);
+    const read = (id: number | undefined, k: number, inf: number): number => {
+      if (id === undefined) return inf;
+      const b = program.read(id);
+      return typeof b === "number" ? b : b[k]!;
+    };
+    for (let k = 0; k < v.constrainedSize; k++) {
+      const lo = read(ids.lower, k, Number.NEGATIVE_INFINITY);
+      const hi = read(ids.upper, k, Number.POSITIVE_INFINITY);
+      const xk = x[k]!;
+      if (!(xk > lo && xk < hi)) {
+        throw new DataError({
+          where: `unconstrain: latent '${v.name}'`,
+          what: `value outside its bounds at element ${k}`,
+          got: describeValue(xk),
+          expected: `strictly between ${lo} and ${hi} (the bounds at the values given for earlier latents)`,
+        });
+      }
+      target[v.offset + k] =
+        ids.lower === undefined
+          ? Math.log(hi - xk)
+          : ids.upper === undefined
+            ? Math.log(xk - lo)
+            : Math.log(xk - lo) - Math.log(hi - xk);
+    }
   };
 
   return {
@@ -177,7 +220,8 @@ export function compile(
       const target = out ?? new Float64Array(dimension);
       for (const v of layout) {
         readNamedValue(values, v, scratch, "unconstrain");
-        v.bijector.inverse(scratch, 0, target, v.offset, v.constrainedSize);
+        if (computed.has(v.name)) unconstrainBounded(v, scratch, target);
+        else v.bijector.inverse(scratch, 0, target, v.offset, v.constrainedSize);
       }
       return target;
     },

@@ -38,6 +38,8 @@ export interface LoweredModel {
   readonly operators: ReadonlyMap<string, LinearOperator>;
   /** Names of latents with discrete support. */
   readonly discreteLatents: readonly string[];
+  /** Program nodes of the computed bounds of each latent that has them (`real<upper=1 - a>`). */
+  readonly computedBounds: ReadonlyMap<string, { readonly lower?: number; readonly upper?: number }>;
 }
 
 /**
@@ -87,6 +89,7 @@ class Lowering {
   private readonly hyperBuffers = new Map<string, Float64Array>();
   private readonly operators = new Map<string, LinearOperator>();
   private readonly discreteLatents: string[] = [];
+  private readonly computedBounds = new Map<string, { lower?: number; upper?: number }>();
   private readonly byName = new Map<string, ModelNode>();
   private offset = 0;
   private constrainedOffset = 0;
@@ -147,6 +150,7 @@ class Lowering {
       hyperBuffers: this.hyperBuffers,
       operators: this.operators,
       discreteLatents: this.discreteLatents,
+      computedBounds: this.computedBounds,
     };
   }
 
@@ -230,6 +234,10 @@ class Lowering {
     const shape = resolveShape(node.shape, this.bound.dims);
     const size = shape.reduce((a, b) => a * b, 1);
     const params = this.lowerArgs(dist, node.args, size, node.name);
+    if (node.bounds !== undefined) {
+      this.lowerBoundedLatent(node, dist, params, shape, size);
+      return;
+    }
     const support = node.support ?? this.familySupport(dist, params, node);
     const discrete = dist.discrete || isDiscrete(support);
     const bijector = discrete ? undefined : (dist.bijector?.(support) ?? bijectorForSupport(support));
@@ -273,6 +281,73 @@ class Lowering {
       label: node.name,
     };
     this.terms.push(term);
+  }
+
+  /**
+   * A latent whose bounds are expressions: the `latent` op reads the bound nodes (the code
+   * generator applies the transform and its log|J|); θ's layout records the unconstrained real
+   * line, and `compile` maps through the bounds' values.
+   */
+  private lowerBoundedLatent(
+    node: LatentNode,
+    dist: Distribution,
+    params: Record<string, number>,
+    shape: readonly number[],
+    size: number,
+  ): void {
+    const ids: { lower?: number; upper?: number } = {};
+    for (const side of ["lower", "upper"] as const) {
+      const e = node.bounds![side];
+      if (e === undefined) continue;
+      const id = this.lowerExpr(e);
+      const b = this.nodes[id]!;
+      if (!b.scalar && (shape.length === 0 || b.size !== size)) {
+        throw new ShapeError({
+          where: `latent '${node.name}', ${side} bound`,
+          what: "the bound's size does not match the latent's once data are bound",
+          got: `vector[${b.size}]`,
+          expected: shape.length === 0 ? "a scalar" : `a scalar or vector[${size}]`,
+          span: e.span ?? node.span,
+        });
+      }
+      ids[side] = id;
+    }
+    const id = this.push({
+      op: "latent",
+      offset: this.offset,
+      unconstrainedSize: size,
+      discrete: false,
+      ...ids,
+      size,
+      scalar: shape.length === 0,
+    });
+    this.layout.push(
+      Object.freeze({
+        name: node.name,
+        shape,
+        offset: this.offset,
+        size,
+        constrainedOffset: this.constrainedOffset,
+        constrainedSize: size,
+        support: { kind: "real" } as Support,
+        bijector: identity(),
+      }),
+    );
+    this.computedBounds.set(node.name, ids);
+    this.offset += size;
+    this.constrainedOffset += size;
+    this.valueNodes.set(node.name, id);
+    this.shapes.set(node.name, shape);
+    this.terms.push({
+      kind: "density",
+      dist,
+      value: id,
+      params,
+      part: "prior",
+      shape,
+      samples: true,
+      label: node.name,
+    });
   }
 
   /** The family's support from its literal arguments (arguments computed at run time must not move it). */

@@ -15,7 +15,17 @@ import { formatIrShape } from "../../ir/expr.js";
 import type { Annotations, Dim, ModelGraph, RefExpr } from "../../ir/types.js";
 import type { Dist } from "./families.js";
 import { callerSpan } from "./span.js";
-import { type DimLike, IntScalar, IntVector, Matrix, Scalar, type ScalarLike, toExpr, Vector } from "./values.js";
+import {
+  type DimLike,
+  IntScalar,
+  IntVector,
+  Matrix,
+  type RealLike,
+  Scalar,
+  type ScalarLike,
+  toExpr,
+  Vector,
+} from "./values.js";
 
 /**
  * Bounds for a declaration, as in Stan's `<lower=…, upper=…>`.
@@ -41,7 +51,15 @@ export interface Bounds {
  * param("beta", normal({ loc: 0, scale: 1 }), { size: D });
  * ```
  */
-export interface ParamOptions extends Bounds {
+export interface ParamOptions {
+  /**
+   * Lower bound: a number, or a value computed from data, hyper-parameters and parameters
+   * declared before this one (a scalar, or a vector of the parameter's size), e.g.
+   * `param("beta1", uniform({ lower: 0, upper: 1 }), { lower: 0, upper: alpha1.neg().add(1) })`.
+   */
+  readonly lower?: RealLike;
+  /** Upper bound, as `lower`. */
+  readonly upper?: RealLike;
   readonly size?: DimLike;
   readonly annotations?: Annotations;
   readonly parameterization?: string;
@@ -252,13 +270,25 @@ export function model(name: string, body: (m: ModelContext) => void, options: Mo
   function param(paramName: string, d: Dist, opts?: ParamOptions): Scalar | Vector {
     const span = callerSpan();
     checkDist(d, `param '${paramName}'`, span);
-    const support = realSupport(opts);
+    const lower = opts?.lower;
+    const upper = opts?.upper;
+    // Number bounds are a static support; a computed one makes both expressions the IR checks.
+    const computed =
+      (lower !== undefined && typeof lower !== "number") || (upper !== undefined && typeof upper !== "number");
+    const support = computed ? undefined : realSupport(opts as Bounds | undefined);
+    const bounds = computed
+      ? {
+          ...(lower !== undefined ? { lower: toExpr(lower, span) } : {}),
+          ...(upper !== undefined ? { upper: toExpr(upper, span) } : {}),
+        }
+      : undefined;
     const ref = b.latent({
       name: paramName,
       family: d.family,
       args: d.args,
       ...(opts?.size !== undefined ? { shape: shapeOf(opts.size, span) } : {}),
       ...(support ? { support } : {}),
+      ...(bounds ? { bounds } : {}),
       ...(opts?.annotations ? { annotations: opts.annotations } : {}),
       ...(opts?.parameterization !== undefined ? { parameterization: opts.parameterization } : {}),
       span,

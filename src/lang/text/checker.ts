@@ -58,6 +58,12 @@ export interface GlobalDecl {
   readonly shape: IrShape;
   /** The declared constraint, when there is one. */
   readonly support?: Support;
+  /**
+   * A parameter's bounds when one of them is an expression of data, parameters declared before
+   * it and the like (`real<lower=0, upper=1 - alpha1> beta1`): both given bounds as written, and
+   * then no `support`.
+   */
+  readonly bounds?: { readonly lower?: ExprAst; readonly upper?: ExprAst };
   /** For matrix data: how the declaration says it is bound. */
   readonly matrixKind?: "matrix" | "sparse_matrix" | "operator";
 }
@@ -270,6 +276,8 @@ const UNKNOWN_BOUND_HINTS: Readonly<Record<string, string>> = {
 /** Resolved `<...>`: the numeric bounds, and whether `positive` or `unbounded` was written. */
 interface ResolvedBounds {
   readonly values: { lower?: number; upper?: number };
+  /** Every `lower=`/`upper=` value as written, when a parameter's bound is not a constant. */
+  readonly dynamic?: { lower?: ExprAst; upper?: ExprAst };
   readonly positive: boolean;
   readonly whole: boolean;
 }
@@ -573,7 +581,7 @@ class Checker {
         span: t.span,
       });
     }
-    const bounds = t.base === "bool" ? undefined : this.resolveBounds(t, where, dtype);
+    const bounds = t.base === "bool" ? undefined : this.resolveBounds(t, where, dtype, block);
     if (t.base === "bool" && t.bounds.length > 0) {
       this.report({
         where,
@@ -586,6 +594,8 @@ class Checker {
     if (bounds !== undefined) {
       if (support !== undefined) {
         this.report({ where, what: `'${t.base}' cannot also have bounds`, span: t.bounds[0]!.span });
+      } else if (bounds.dynamic !== undefined) {
+        return { name: stmt.name, block, decl: stmt, dtype, shape, bounds: bounds.dynamic };
       } else if (bounds.whole) {
         support = { kind: dtype === "int" ? "integer" : "real" };
       } else if (bounds.positive) {
@@ -628,9 +638,11 @@ class Checker {
    * replaces a family's support) take none and stand alone. Problems are reported, and the
    * bounds that make sense are returned.
    */
-  private resolveBounds(t: TypeAst, where: string, dtype: DType): ResolvedBounds | undefined {
+  private resolveBounds(t: TypeAst, where: string, dtype: DType, block: BlockKind): ResolvedBounds | undefined {
     if (t.bounds.length === 0) return undefined;
     const values: { lower?: number; upper?: number } = {};
+    const written: { lower?: ExprAst; upper?: ExprAst } = {};
+    let dynamic = false;
     const seen = new Map<string, BoundAst>();
     for (const b of t.bounds) {
       if (!BOUND_NAMES.includes(b.name)) {
@@ -675,13 +687,19 @@ class Checker {
         continue;
       }
       this.checkExpr(b.value);
+      written[b.name as "lower" | "upper"] = b.value;
       const v = this.constant(b.value);
+      // A real parameter's bound may be computed (from data, earlier parameters); the IR checks it.
+      if (v === undefined && block === "parameters" && dtype === "real") {
+        dynamic = true;
+        continue;
+      }
       if (v === undefined) {
         this.report({
           where,
           what: `bound '${b.name}' must be a number known when the model is built`,
           got: "an expression of parameters or of data not given",
-          hint: "the IR's supports have constant bounds; write the constraint as a transformed parameter, or pass the data to parseModel.",
+          hint: "only a real parameter's bounds may be computed; pass the data to parseModel, or write the constraint as a transformed parameter.",
           span: b.value.span,
         });
         continue;
@@ -716,7 +734,12 @@ class Checker {
         span: positive.nameSpan,
       });
     }
-    return { values, positive: positive !== undefined, whole: whole !== undefined };
+    return {
+      values,
+      ...(dynamic ? { dynamic: written } : {}),
+      positive: positive !== undefined,
+      whole: whole !== undefined,
+    };
   }
 
   /** A size: an integer literal, the name of integer data, or an expression of known integers. */

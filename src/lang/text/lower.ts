@@ -47,7 +47,7 @@ import {
   shapesAgree,
   vector,
 } from "../../ir/expr.js";
-import type { Annotations, BinaryOp, Dim, DType, Expr, IrShape, ModelGraph } from "../../ir/types.js";
+import type { Annotations, BinaryOp, Dim, DType, Expr, IrShape, LatentBounds, ModelGraph } from "../../ir/types.js";
 import type { AnnotationAst, ArgumentAst, DeclStmt, ExprAst, FunctionDefAst, IndexAst, StmtAst } from "./ast.js";
 import {
   applyBinary,
@@ -561,10 +561,21 @@ class Lowerer {
       args,
       shape: g.shape,
       ...(g.support ? { support: g.support } : {}),
+      ...(g.bounds ? { bounds: this.latentBounds(g.bounds) } : {}),
       ...(annotations ? { annotations } : {}),
       ...(parameterization !== undefined ? { parameterization } : {}),
       span,
     };
+  }
+
+  /** A parameter's computed bounds as IR expressions (the builder checks what they read). */
+  private latentBounds(bounds: NonNullable<GlobalDecl["bounds"]>): LatentBounds {
+    const out: { lower?: Expr; upper?: Expr } = {};
+    for (const side of ["lower", "upper"] as const) {
+      const ast = bounds[side];
+      if (ast !== undefined) out[side] = this.exprOf(this.evalExpr(ast), ast.span);
+    }
+    return out;
   }
 
   // ============================================================== transformed blocks

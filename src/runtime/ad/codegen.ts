@@ -69,6 +69,7 @@ import { HALF_LN_TWO_PI, log1pexp, logistic } from "../special.js";
 import { finiteDifferenceGrad } from "./finite_difference.js";
 import { explainNaNGradient, explainNaNLogDensity, type ProgramView } from "./nan_diagnosis.js";
 import {
+  computedBounds,
   type DensityTerm,
   type GaussianLinearOp,
   nodeInputs,
@@ -167,7 +168,7 @@ interface Context {
   readonly P: (Record<string, Value> | undefined)[];
   readonly G: (GradOut | undefined)[];
   readonly F: (((x: Value, p: Params, out: GradOut) => number) | undefined)[];
-  readonly S: (((rng: Rng, thetaOut: Float64Array) => void) | undefined)[];
+  readonly S: (LatentSampler | undefined)[];
   readonly Y: (Float64Array | undefined)[];
   readonly SH: (readonly number[] | undefined)[];
   /** Factor, statistics and scratch of large `gaussian_linear` nodes. */
@@ -517,8 +518,12 @@ class ProgramCompiler {
     return ctx;
   }
 
-  /** Draws latent `term.value` from its prior into its buffer and θ, rejecting draws outside a declared support. */
-  private latentSampler(term: DensityTerm, ctx: Context): (rng: Rng, thetaOut: Float64Array) => void {
+  /**
+   * Draws latent `term.value` from its prior into its buffer and θ, rejecting draws outside a
+   * declared support or outside computed bounds (`lower`/`upper`: their current values, a number
+   * or one per element; the open interval, since a value on a bound has no unconstrained point).
+   */
+  private latentSampler(term: DensityTerm, ctx: Context): LatentSampler {
     const i = term.value;
     const node = this.nodes[i]!;
     if (node.op !== "latent") throw new Error(`sampling term ${term.label ?? ""} does not draw a latent`);
@@ -530,22 +535,42 @@ class ProgramCompiler {
     const checkable = support !== undefined && isScalarSupport(support);
     const { dist } = term;
     const { offset: thetaOffset, bijector, discrete } = node;
-    return (rng, thetaOut) => {
+    const computed = computedBounds(node).length > 0;
+    return (rng, thetaOut, lower, upper) => {
       const params = ctx.P[this.samplerOf.get(i)!]!;
       for (let attempt = 0; ; attempt++) {
         if (scalar) buffer[offset] = dist.sample(rng, params, term.shape) as number;
         else dist.sample(rng, params, term.shape, buffer);
-        if (!checkable || allInside(support!, buffer, offset, size)) break;
+        const inside = computed
+          ? insideBounds(buffer, offset, size, lower, upper)
+          : !checkable || allInside(support!, buffer, offset, size);
+        if (inside) break;
         if (attempt >= MAX_REJECTIONS) {
           throw new DomainError({
             where: "samplePrior",
-            what: `could not draw '${term.label ?? `node ${i}`}' inside its declared support in ${MAX_REJECTIONS} tries`,
-            expected: support === undefined ? undefined : formatSupport(support),
+            what: `could not draw '${term.label ?? `node ${i}`}' inside its declared ${computed ? "bounds" : "support"} in ${MAX_REJECTIONS} tries`,
+            expected: computed
+              ? describeBounds(lower, upper)
+              : support === undefined
+                ? undefined
+                : formatSupport(support),
             hint: "use a prior whose support matches the declared bounds (e.g. half_normal for a positive scale).",
           });
         }
       }
-      if (bijector && !discrete) bijector.inverse(buffer, offset, thetaOut, thetaOffset, size);
+      if (computed) {
+        for (let k = 0; k < size; k++) {
+          const x = buffer[offset + k]!;
+          const lo = lower === undefined ? 0 : typeof lower === "number" ? lower : lower[k]!;
+          const hi = upper === undefined ? 0 : typeof upper === "number" ? upper : upper[k]!;
+          thetaOut[thetaOffset + k] =
+            lower === undefined
+              ? Math.log(hi - x)
+              : upper === undefined
+                ? Math.log(x - lo)
+                : Math.log(x - lo) - Math.log(hi - x);
+        }
+      } else if (bijector && !discrete) bijector.inverse(buffer, offset, thetaOut, thetaOffset, size);
       else for (let k = 0; k < size; k++) thetaOut[thetaOffset + k] = buffer[offset + k]!;
     };
   }
@@ -708,7 +733,7 @@ class Emitter {
     });
     if (this.selection.jacobian) {
       this.nodes.forEach((node, i) => {
-        if (node.op === "latent" && node.bijector && !node.discrete) mark(i);
+        if (node.op === "latent" && !node.discrete && (node.bijector || computedBounds(node).length > 0)) mark(i);
       });
     }
     while (stack.length > 0) for (const j of nodeInputs(this.nodes[stack.pop()!]!)) mark(j);
@@ -964,8 +989,14 @@ class Emitter {
       const t = this.samplerOf.get(i);
       if (t === undefined) throw new Error(`latent node ${i} has no prior term`);
       this.setDynamicParams(this.terms[t] as DensityTerm, t);
-      this.line(`S${t}(rng, thetaOut);`);
+      const bound = (j: number | undefined): string =>
+        j === undefined ? "undefined" : this.nodes[j]!.scalar ? this.sref(j) : `b${j}`;
+      this.line(`S${t}(rng, thetaOut, ${bound(node.lower)}, ${bound(node.upper)});`);
       if (node.scalar) this.line(`const v${i} = sc[${i}];`);
+      return;
+    }
+    if (computedBounds(node).length > 0) {
+      this.computedBoundsForward(i);
       return;
     }
     if (!node.bijector || node.discrete) {
@@ -979,6 +1010,68 @@ class Emitter {
     } else {
       this.line(`${acc}bj${i}.forward(theta, ${off}, b${i}, 0, ${n});`);
     }
+  }
+
+  /**
+   * x and log|J| of a latent whose bounds are computed nodes (a scalar bound broadcasts), inline:
+   * lower + exp(u), upper − exp(u), or the interval map computed from the nearer end as the
+   * `interval` bijector does, so both ends keep full relative precision. An empty interval
+   * (upper ≤ lower at this θ) has log|J| = −∞: the point is outside the model's support.
+   */
+  private computedBoundsForward(i: number): void {
+    const node = this.nodes[i]!;
+    if (node.op !== "latent") return;
+    const { lower, upper, offset: off, scalar } = node;
+    const acc = this.mode === "value" || this.mode === "grad";
+    const at = scalar ? `${off}` : `${off} + k`;
+    const body: string[] = [`const u = theta[${at}];`];
+    if (lower !== undefined) body.push(`const lo = ${this.elem(lower)};`);
+    if (upper !== undefined) body.push(`const hi = ${this.elem(upper)};`);
+    let x: string;
+    if (lower !== undefined && upper !== undefined) {
+      body.push("const w = hi - lo, e = Math.exp(-Math.abs(u)), near = (w * e) / (1 + e);");
+      x = "u > 0 ? hi - near : lo + near";
+      if (acc) body.push("lj += w > 0 ? Math.log(w) - Math.abs(u) - 2 * Math.log1p(e) : -Infinity;");
+    } else {
+      x = lower !== undefined ? "lo + Math.exp(u)" : "hi - Math.exp(u)";
+      if (acc) body.push("lj += u;");
+    }
+    if (scalar) {
+      this.line(`let v${i};`, "{", ...body, `v${i} = ${x};`, "}");
+    } else {
+      this.line(`for (let k = 0; k < ${node.size}; k++) {`, ...body, `b${i}[k] = ${x};`, "}");
+    }
+  }
+
+  /** Adjoints of {@link computedBoundsForward}: to θ and to the bound nodes (with log|J|'s when selected). */
+  private computedBoundsBackward(i: number): void {
+    const node = this.nodes[i]!;
+    if (node.op !== "latent") return;
+    const { lower, upper, offset: off, scalar } = node;
+    const jac = this.selection.jacobian;
+    const at = scalar ? `${off}` : `${off} + k`;
+    const g = scalar ? `gs[${i}]` : `a${i}[k]`;
+    const adj = (j: number): string => (this.nodes[j]!.scalar ? `gs[${j}]` : `a${j}[k]`);
+    const body: string[] = [`const u = theta[${at}], g = ${g};`];
+    if (lower !== undefined) body.push(`const lo = ${this.elem(lower)};`);
+    if (upper !== undefined) body.push(`const hi = ${this.elem(upper)};`);
+    if (lower !== undefined && upper !== undefined) {
+      // s = σ(u), 1 − s and s(1 − s) = e/(1 + e)² from e = exp(−|u|), exact at both ends.
+      body.push(
+        "const w = hi - lo, e = Math.exp(-Math.abs(u)), q = 1 + e;",
+        "const s = u > 0 ? 1 / q : e / q, t = u > 0 ? e / q : 1 / q;",
+        `grad[${at}] += (g * w * e) / (q * q)${jac ? " - Math.tanh(0.5 * u)" : ""};`,
+      );
+      if (this.needsGrad[lower]) body.push(`${adj(lower)} += g * t${jac ? " - 1 / w" : ""};`);
+      if (this.needsGrad[upper]) body.push(`${adj(upper)} += g * s${jac ? " + 1 / w" : ""};`);
+    } else {
+      const sign = lower !== undefined ? "" : "-";
+      body.push(`grad[${at}] += ${sign}g * Math.exp(u)${jac ? " + 1" : ""};`);
+      const b = (lower ?? upper)!;
+      if (this.needsGrad[b]) body.push(`${adj(b)} += g;`);
+    }
+    if (scalar) this.line(...body);
+    else this.line(`for (let k = 0; k < ${node.size}; k++) {`, ...body, "}");
   }
 
   private setDynamicParams(term: DensityTerm, t: number): void {
@@ -1372,6 +1465,10 @@ class Emitter {
   private latentBackward(i: number): void {
     const node = this.nodes[i]!;
     if (node.op !== "latent" || node.discrete) return;
+    if (computedBounds(node).length > 0) {
+      this.computedBoundsBackward(i);
+      return;
+    }
     const n = node.size;
     const off = node.offset;
     const adj = node.scalar ? `gs, ${i}` : `a${i}, 0`;
@@ -1525,6 +1622,42 @@ function supportTest(support: Support, v: string): string | undefined {
 
 function isScalarSupport(s: Support): boolean {
   return s.kind !== "simplex" && s.kind !== "ordered" && s.kind !== "positive_ordered" && s.kind !== "cholesky_corr";
+}
+
+/** Draws one latent into its buffer and θ; `lower`/`upper` are the values of computed bounds. */
+type LatentSampler = (
+  rng: Rng,
+  thetaOut: Float64Array,
+  lower?: number | Float64Array,
+  upper?: number | Float64Array,
+) => void;
+
+/** Whether every value lies strictly inside computed bounds (a number or one per element). */
+function insideBounds(
+  values: Float64Array,
+  offset: number,
+  n: number,
+  lower: number | Float64Array | undefined,
+  upper: number | Float64Array | undefined,
+): boolean {
+  for (let k = 0; k < n; k++) {
+    const x = values[offset + k]!;
+    const lo = lower === undefined ? Number.NEGATIVE_INFINITY : typeof lower === "number" ? lower : lower[k]!;
+    const hi = upper === undefined ? Number.POSITIVE_INFINITY : typeof upper === "number" ? upper : upper[k]!;
+    if (!(x > lo && x < hi)) return false;
+  }
+  return true;
+}
+
+/** `(0, 0.3)` for computed bounds in a message (vectors shown by their first elements). */
+function describeBounds(lower: number | Float64Array | undefined, upper: number | Float64Array | undefined): string {
+  const show = (b: number | Float64Array | undefined, inf: string): string =>
+    b === undefined
+      ? inf
+      : typeof b === "number"
+        ? String(b)
+        : `[${Array.from(b.subarray(0, 3)).join(", ")}${b.length > 3 ? ", …" : ""}]`;
+  return `values in (${show(lower, "-inf")}, ${show(upper, "inf")}) at the bounds' current values`;
 }
 
 function allInside(support: Support, values: Float64Array, offset: number, n: number): boolean {

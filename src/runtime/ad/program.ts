@@ -32,7 +32,11 @@ export type BinaryFn = "add" | "sub" | "mul" | "div" | "pow";
  * - `input`: a caller-owned buffer whose contents may change between calls (hyper-parameters);
  *   no gradient flows to it.
  * - `latent`: `size` constrained values from θ[offset, offset + unconstrainedSize) through
- *   `bijector` (omitted: identity); `discrete` latents are read as-is and get no gradient.
+ *   `bijector` (omitted: identity); `discrete` latents are read as-is and get no gradient. With
+ *   `lower` and/or `upper` (nodes computed earlier: a scalar, or one bound per element) and no
+ *   bijector, the value is x = lower + exp(u), upper − exp(u), or lower + (upper − lower)·σ(u),
+ *   with log|J| = u, u, log(upper − lower) + log σ(u) + log(1 − σ(u)), and gradients flow to
+ *   the bounds as well (Stan's `real<lower=0, upper=1 - alpha1>`).
  * - `gather`: element k is `src[index[k]]` (0-based, range-checked by the caller).
  * - `matvec`: `operator · x`.
  * - `stack`: a vector of scalar nodes.
@@ -55,6 +59,8 @@ export type ProgramOp =
       readonly unconstrainedSize: number;
       readonly bijector?: Bijector;
       readonly discrete: boolean;
+      readonly lower?: number;
+      readonly upper?: number;
     }
   | { readonly op: "unary"; readonly fn: UnaryFn; readonly x: number }
   | { readonly op: "binary"; readonly fn: BinaryFn; readonly a: number; readonly b: number }
@@ -212,9 +218,27 @@ export function nodeInputs(node: ProgramNode): number[] {
       return [...node.elements];
     case "gaussian_linear":
       return [...node.coords, node.scale];
+    case "latent":
+      return computedBounds(node);
     default:
       return [];
   }
+}
+
+/**
+ * The nodes holding a latent's computed bounds, lower first (none for a static support).
+ *
+ * @example
+ * ```ts
+ * computedBounds({ op: "latent", offset: 0, unconstrainedSize: 1, discrete: false, upper: 3, size: 1, scalar: true }); // [3]
+ * ```
+ */
+export function computedBounds(node: ProgramNode): number[] {
+  if (node.op !== "latent") return [];
+  const out: number[] = [];
+  if (node.lower !== undefined) out.push(node.lower);
+  if (node.upper !== undefined) out.push(node.upper);
+  return out;
 }
 
 /**

@@ -55,7 +55,7 @@ describe("NaN in a log density under NUTS", () => {
     };
     await expect(sample(broken, {}, options)).rejects.toThrow(DomainError);
     await expect(sample(broken, {}, options)).rejects.toThrow(
-      /^factor #1: the log density is NaN: an operation was applied outside its domain — got sqrt\(-/,
+      /^factor 'factor_1': the log density is NaN: an operation was applied outside its domain — got sqrt\(-/,
     );
   });
 

@@ -115,3 +115,26 @@ describe("the typed DSL", () => {
     expect(f).toMatchObject({ name: "mixture", part: "prior", expr: { kind: "reduce", op: "log_sum_exp", shape: [] } });
   });
 });
+
+describe("computed bounds in the DSL", () => {
+  it("takes values as bounds and builds the graph the text gives", async () => {
+    const { parseModel } = await import("../../../src/lang/text/index.js");
+    const g = model(
+      "bounded",
+      ({ data, param }) => {
+        const N = data.int("N", { lower: 1 });
+        const s = data.real("s");
+        const a = param("a", normal({ loc: 0, scale: 1 }), { lower: 0, upper: 1 });
+        const b = param("b", normal({ loc: 0, scale: 1 }), { lower: 0, upper: a.neg().add(1) });
+        param("v", normal({ loc: 0, scale: 1 }), { size: N, lower: b.mul(s) });
+      },
+      { families },
+    );
+    const text = `data { int<lower=1> N; real s; }
+parameters { real<lower=0, upper=1> a; real<lower=0, upper=-a + 1> b; vector<lower=b * s>[N] v; }
+model { a ~ normal(0, 1); b ~ normal(0, 1); v ~ normal(0, 1); }`;
+    const fromText = parseModel(`// sprig model: bounded\n${text}`, families);
+    expect(withoutSpans(g)).toEqual(withoutSpans(fromText));
+    expect(g.nodes.find((n) => n.name === "b")).toMatchObject({ bounds: { upper: { kind: "binary", op: "add" } } });
+  });
+});

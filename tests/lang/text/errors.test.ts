@@ -481,11 +481,32 @@ const GOLDEN: readonly Golden[] = [
       "m.sprig:1:30: parameter 'v': a size must be an integer literal or the name of integer data — got 'mu' (declared in parameters). Hint: declare the size as `int` in the data block.",
   },
   {
-    name: "a bound that depends on a parameter",
-    source: "parameters { real<lower=0, upper=1> a; real<lower=0, upper=1 - a> b; } model { }",
+    name: "a data bound that depends on data not given",
+    source: "data { real s; vector<lower=0, upper=s>[2] y; } model { }",
     kind: M,
     message:
-      "m.sprig:1:60: parameter 'b': bound 'upper' must be a number known when the model is built — got an expression of parameters or of data not given. Hint: the IR's supports have constant bounds; write the constraint as a transformed parameter, or pass the data to parseModel.",
+      "m.sprig:1:38: data 'y': bound 'upper' must be a number known when the model is built — got an expression of parameters or of data not given. Hint: only a real parameter's bounds may be computed; pass the data to parseModel, or write the constraint as a transformed parameter.",
+  },
+  {
+    name: "a computed bound on an integer parameter",
+    source: "parameters { real a; int<lower=0, upper=a> k; } model { }",
+    kind: M,
+    message:
+      "m.sprig:1:41: parameter 'k': bound 'upper' must be a number known when the model is built — got an expression of parameters or of data not given. Hint: only a real parameter's bounds may be computed; pass the data to parseModel, or write the constraint as a transformed parameter.",
+  },
+  {
+    name: "a bound that reads a later parameter",
+    source: "parameters { real<upper=b> a; real b; } model { }",
+    kind: M,
+    message:
+      "m.sprig:1:25: parameters block: unknown name 'b'. Hint: 'b' is declared later, at 1:31; declare it before use.",
+  },
+  {
+    name: "a vector bound of the wrong size",
+    source: "parameters { vector[2] a; vector<lower=a>[3] b; } model { }",
+    kind: M,
+    message:
+      "m.sprig:1:40: latent 'b', lower bound: the bound's shape does not match the latent's — got vector[2], expected a scalar or vector[3].",
   },
   // ---------------------------------------------------------------- lowering
   {

@@ -71,6 +71,7 @@ describe("parse(print(graph)) = graph", () => {
     "nes.sprig": syntheticNes(),
     "arK.sprig": { K: 2, T: 6, y: [0.1, -0.3, 0.5, 0.2, -0.1, 0.4] },
     "arma11.sprig": { T: 5, y: [0.5, -0.2, 0.1, 0.3, -0.4] },
+    "garch11.sprig": { T: 4, y: [0.5, -0.2, 0.1, 0.3], sigma1: 1 },
   };
   for (const file of readdirSync(MODELS).filter((f) => f.endsWith(".sprig"))) {
     it(`examples/models/${file}`, () => {

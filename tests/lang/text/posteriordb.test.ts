@@ -40,6 +40,7 @@ const TRANSLATIONS: readonly [string, string, ((raw: never) => Record<string, un
   ["low_dim_gauss_mix", "low_dim_gauss_mix-low_dim_gauss_mix"],
   ["arK", "arK-arK"],
   ["arma11", "arma-arma11"],
+  ["garch11", "garch-garch11"],
   ["diamonds", "diamonds-diamonds", diamondsData],
 ];
 

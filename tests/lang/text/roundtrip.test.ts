@@ -354,6 +354,45 @@ describe("every support kind on every node kind that can carry it", () => {
   });
 });
 
+describe("computed bounds on a latent", () => {
+  /** The random graph plus latent `e` over N whose bounds read data and the latents a, c before it. */
+  function withBounds(lower: Expr | undefined, upper: Expr | undefined): ModelGraph {
+    const g = new GraphBuilder("random", families);
+    for (const node of graphOf(constant(1), constant(0), constant(0)).nodes) {
+      if (node.kind === "factor") {
+        g.latent({
+          name: "e",
+          family: "normal",
+          args: { loc: constant(0), scale: constant(1) },
+          shape: ["N"],
+          bounds: { ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) },
+        });
+      }
+      g.add(node);
+    }
+    return g.build();
+  }
+
+  it("200 random scalar and vector bound expressions, lower, upper or both", () => {
+    const bound = fc.option(fc.oneof(expression("scalar", 2), expression("vecN", 2)), { nil: undefined });
+    fc.assert(
+      fc.property(bound, bound, (lower, upper) => {
+        fc.pre(lower !== undefined || upper !== undefined);
+        const graph = withBounds(lower, upper);
+        const back = parseModel(printModel(graph), families);
+        expect(graphToJSON(stripSpans(back))).toBe(graphToJSON(stripSpans(graph)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("prints a computed bound inside the declaration", () => {
+    const graph = withBounds(constant(0), binary("sub", constant(1), a));
+    expect(printModel(graph)).toContain("vector<lower=0, upper=1 - a>[N] e;");
+    expect(graph.nodes.find((n) => n.name === "e")).toMatchObject({ bounds: { upper: { kind: "binary" } } });
+  });
+});
+
 function stripSpans(graph: ModelGraph): ModelGraph {
   return JSON.parse(JSON.stringify(graph, (k, v) => (k === "span" ? undefined : v))) as ModelGraph;
 }

@@ -148,7 +148,9 @@ function describeModel(
       return [
         n.name,
         v === undefined ? formatType(n.dtype, n.shape, n.support) : formatType(n.dtype, v.shape, undefined),
-        ...(v === undefined ? [] : [formatSupportShort(v.support)]),
+        ...(v === undefined
+          ? []
+          : [v.computedBounds ? formatComputedBounds(v.computedBounds) : formatSupportShort(v.support)]),
         cut(`~ ${n.family}(${formatArgs(n.args)})`),
         tags(n),
       ];
@@ -343,6 +345,11 @@ function formatSupportShort(s: Support): string {
     default:
       return s.kind.replace("_", " ");
   }
+}
+
+/** Computed bounds in interval notation, `(0, 1 - alpha1)`: the interval moves with the named values. */
+function formatComputedBounds(b: { readonly lower?: string; readonly upper?: string }): string {
+  return `(${b.lower ?? "-∞"}, ${b.upper ?? "∞"})`;
 }
 
 /** What the data file gave for one data node: a scalar's value, a vector's length, a matrix's size. */

@@ -4,7 +4,8 @@
  * stack. Each result is rebuilt through {@link GraphBuilder}, so it is validated like any model.
  *
  * - `condition(g, x)`: the latent `x` becomes data that is observed with the same distribution;
- *   its value is supplied with the other data at compile time. Its density term stays.
+ *   its value is supplied with the other data at compile time. Its density term stays. A latent
+ *   with computed bounds (`real<upper=1 - a>`) is refused: data cannot carry such bounds.
  * - `fix(g, x, v)`: as `condition`, with the value `v` embedded in the graph; for a hyper-parameter,
  *   the same as `substitute`.
  * - `substitute(g, x, v)`: every use of the latent or hyper `x` is replaced by the constant `v`
@@ -16,7 +17,8 @@ import { ModelError } from "../core/errors.js";
 import type { SignatureLookup } from "../core/family.js";
 import { GraphBuilder } from "./builder.js";
 import { constant, rebuildExpr } from "./expr.js";
-import type { Expr, ModelGraph, ModelNode } from "./types.js";
+import { printExpr } from "./printer.js";
+import type { Expr, LatentNode, ModelGraph, ModelNode } from "./types.js";
 
 /**
  * A value for `fix` and `substitute`: a number, or the elements of a vector.
@@ -29,7 +31,8 @@ import type { Expr, ModelGraph, ModelNode } from "./types.js";
 export type RewriteValue = number | readonly number[] | Float64Array;
 
 /**
- * Turns latent `name` into observed data (value given at compile time).
+ * Turns latent `name` into observed data (value given at compile time). Throws ModelError for a
+ * latent with computed bounds: data cannot carry them.
  *
  * @example
  * ```ts
@@ -88,7 +91,8 @@ function latentToObserved(
   families: SignatureLookup,
   where: string,
 ): ModelGraph {
-  findNode(graph, name, where, ["latent"]);
+  const target = findNode(graph, name, where, ["latent"]);
+  if (target.kind === "latent" && target.bounds !== undefined) refuseComputedBounds(target, where);
   const b = new GraphBuilder(graph.name, families);
   for (const node of graph.nodes) {
     if (node.kind === "latent" && node.name === name) {
@@ -106,6 +110,27 @@ function latentToObserved(
     }
   }
   return b.build();
+}
+
+/**
+ * A latent whose bounds are expressions cannot become data: as in Stan, where a data variable's
+ * constraint may read only data, the bound could be checked against the value only where the
+ * density is evaluated, and a data node has nowhere to carry it. Dropping the bound would accept
+ * out-of-bounds values silently, so the rewrite is refused.
+ */
+function refuseComputedBounds(node: LatentNode, where: string): never {
+  const sides = [
+    ...(node.bounds!.lower ? [`lower=${printExpr(node.bounds!.lower)}`] : []),
+    ...(node.bounds!.upper ? [`upper=${printExpr(node.bounds!.upper)}`] : []),
+  ];
+  throw new ModelError({
+    where: `${where}: latent '${node.name}'`,
+    what: "its bounds are computed, and data cannot carry computed bounds",
+    got: `<${sides.join(", ")}>`,
+    expected: "a latent with literal bounds (or none)",
+    hint: `substitute() replaces '${node.name}' by a value (dropping its density term); or condition the latents its bounds read, which leaves '${node.name}' a latent.`,
+    ...(node.span ? { span: node.span } : {}),
+  });
 }
 
 function findNode(graph: ModelGraph, name: string, where: string, kinds: readonly ModelNode["kind"][]): ModelNode {

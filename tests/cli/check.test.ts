@@ -95,6 +95,23 @@ describe("sprig check: backends and errors", () => {
     );
   });
 
+  it("computed bounds: the support column names the bound expressions", async () => {
+    const model = `
+data { real s; }
+parameters {
+  real<lower=0, upper=1> a;
+  real<lower=0, upper=1 - a> b;
+  real<upper=a + s> c;
+}
+model { a ~ beta(2, 2); b ~ normal(0, 1); c ~ normal(0, 1); }
+`;
+    const io = memoryIo({ "m.sprig": model, "d.json": JSON.stringify({ s: 2 }) });
+    expect(await checkCommand(["m.sprig", "--data", "d.json"], io)).toBe(EXIT_OK);
+    expect(io.out()).toMatch(/\n {2}a\s+real\s+\(0, 1\)\s+~ beta/);
+    expect(io.out()).toMatch(/\n {2}b\s+real\s+\(0, 1 - a\)\s+~ normal/);
+    expect(io.out()).toMatch(/\n {2}c\s+real\s+\(-∞, a \+ s\)\s+~ normal/);
+  });
+
   it("logistic regression with inline data", async () => {
     const io = memoryIo({ "d.json": LOGISTIC_DATA });
     expect(await checkCommand([modelPath("logistic_regression"), "--data", "d.json"], io)).toBe(EXIT_OK);

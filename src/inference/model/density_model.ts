@@ -27,10 +27,30 @@ export interface VariableLayout {
   readonly constrainedOffset: number;
   /** Number of constrained values (product of `shape`). */
   readonly constrainedSize: number;
-  /** The support the bijector maps onto. */
+  /** The support the bijector maps onto (`real` when {@link computedBounds} is present). */
   readonly support: Support;
-  /** The transform from unconstrained to constrained values. */
+  /** The transform from unconstrained to constrained values (identity when {@link computedBounds} is present). */
   readonly bijector: Bijector;
+  /**
+   * Bounds given as expressions (Stan's `real<lower=0, upper=1 - alpha1>`), printed as in model
+   * text. Their values change with θ, so no fixed support or bijector describes the variable;
+   * `constrain`/`unconstrain` and the log density apply the bounds, and this field tells readers
+   * (summaries, `sprig check`) what the variable's support really is.
+   */
+  readonly computedBounds?: ComputedBoundsText;
+}
+
+/**
+ * The expressions of a latent's computed bounds, as model text; an absent side is unbounded.
+ *
+ * @example
+ * ```ts
+ * const b: ComputedBoundsText = { lower: "0", upper: "1 - alpha1" };
+ * ```
+ */
+export interface ComputedBoundsText {
+  readonly lower?: string;
+  readonly upper?: string;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 export { type CompiledModel, type CompileOptions, compile, type NamedValue } from "./compile.js";
 export { type BoundData, type BoundValue, bindData, type DataValue, type ModelData } from "./data.js";
-export type { DensityModel, PriorPredictiveDraw, VariableLayout } from "./density_model.js";
+export type { ComputedBoundsText, DensityModel, PriorPredictiveDraw, VariableLayout } from "./density_model.js";
 export type { DistributionLookup, LoweredModel } from "./lower.js";
 export {
   type ArgumentRef,

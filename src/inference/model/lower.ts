@@ -7,6 +7,7 @@
 import { DataError, describeValue, ModelError, ShapeError } from "../../core/errors.js";
 import { isDiscrete, type Support } from "../../core/support.js";
 import { formatIrShape } from "../../ir/expr.js";
+import { printExpr } from "../../ir/printer.js";
 import type { Expr, HyperNode, LatentNode, ModelGraph, ModelNode } from "../../ir/types.js";
 import type { DensityTerm, Program, ProgramNode, Term } from "../../runtime/ad/program.js";
 import { bijectorForSupport, identity } from "../../runtime/bijectors/index.js";
@@ -296,9 +297,11 @@ class Lowering {
     size: number,
   ): void {
     const ids: { lower?: number; upper?: number } = {};
+    const text: { lower?: string; upper?: string } = {};
     for (const side of ["lower", "upper"] as const) {
       const e = node.bounds![side];
       if (e === undefined) continue;
+      text[side] = printExpr(e);
       const id = this.lowerExpr(e);
       const b = this.nodes[id]!;
       if (!b.scalar && (shape.length === 0 || b.size !== size)) {
@@ -331,6 +334,7 @@ class Lowering {
         constrainedSize: size,
         support: { kind: "real" } as Support,
         bijector: identity(),
+        computedBounds: Object.freeze(text),
       }),
     );
     this.computedBounds.set(node.name, ids);

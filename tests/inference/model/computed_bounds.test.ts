@@ -9,7 +9,18 @@ import { exampleFamilies } from "../../../examples/models/families.js";
 import { ModelError, ShapeError } from "../../../src/core/errors.js";
 import { createRng } from "../../../src/runtime/rng/index.js";
 import { compile } from "../../../src/inference/model/index.js";
-import { binary, constant, GraphBuilder, graphFromJSON, graphToJSON, printModel, ref } from "../../../src/ir/index.js";
+import {
+  binary,
+  condition,
+  constant,
+  fix,
+  GraphBuilder,
+  graphFromJSON,
+  graphToJSON,
+  printModel,
+  ref,
+  substitute,
+} from "../../../src/ir/index.js";
 import { parseModel } from "../../../src/lang/text/index.js";
 import { expectGradientMatches } from "./finite_differences.js";
 
@@ -216,6 +227,42 @@ describe("computed bounds: errors", () => {
         bounds: { lower: z },
       }),
     ).toThrow(/lower bound/);
+  });
+
+  it("the layout names the bound expressions; support and bijector stay the unconstrained placeholders", () => {
+    const byName = new Map(compile(graph, data, families).layout.map((v) => [v.name, v]));
+    expect(byName.get("a")!.computedBounds).toBeUndefined();
+    expect(byName.get("a")!.support).toEqual({ kind: "interval", lower: 0, upper: 1 });
+    expect(byName.get("b")!.computedBounds).toEqual({ lower: "a" });
+    expect(byName.get("c")!.computedBounds).toEqual({ upper: "a + s" });
+    expect(byName.get("d")!.computedBounds).toEqual({ lower: "-a", upper: "b + 1" });
+    expect(byName.get("w")!.computedBounds).toEqual({ lower: "v - 1", upper: "v + exp(a)" });
+    expect(byName.get("d")!.support).toEqual({ kind: "real" });
+  });
+
+  it("condition and fix refuse a latent with computed bounds (data cannot carry them)", () => {
+    // Dropping the bound would accept d = 10 > b + 1 silently; the refusal names the bounds.
+    expect(() => condition(graph, "d", families)).toThrow(ModelError);
+    expect(() => condition(graph, "d", families)).toThrow(
+      "condition(): latent 'd': its bounds are computed, and data cannot carry computed bounds — got <lower=-a, upper=b + 1>",
+    );
+    expect(() => fix(graph, "w", [0, 0, 0], families)).toThrow(/fix\(\): latent 'w'.*upper=v \+ exp\(a\)/);
+    // substitute() removes the node, so nothing is left to bound.
+    expect(substitute(graph, "d", 0.5, families).nodes.some((n) => n.name === "d")).toBe(false);
+  });
+
+  it("conditioning a latent that bounds read keeps the bounds, now of data", () => {
+    const g = condition(graph, "a", families);
+    const b = g.nodes.find((n) => n.name === "b" && n.kind === "latent");
+    expect(b?.kind === "latent" && b.bounds?.lower).toEqual(expect.objectContaining({ kind: "ref", name: "a" }));
+    const m = compile(g, { ...data, a: 0.3 }, families);
+    expect(m.dimension).toBe(dim - 1);
+    // b's lower bound is now the datum a = 0.3: every constrained b lies above it.
+    const bAt = m.layout.find((v) => v.name === "b")!.constrainedOffset;
+    for (const t of [-30, -1, 0, 2]) {
+      const theta = new Float64Array(m.dimension).fill(t);
+      expect(m.constrain(theta)[bAt]!).toBeGreaterThan(0.3);
+    }
   });
 
   it("rejects computed bounds on a discrete latent", () => {

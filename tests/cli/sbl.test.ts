@@ -45,7 +45,7 @@ describe("sprig sbl", () => {
     const io = memoryIo(files);
     expect(await sblCommand(["ard.sprig", "--data", "d.json", "--algorithm", "bsbl"], io)).toBe(EXIT_FAILURE);
     expect(io.err()).toBe(
-      "em-sbl: algorithm 'bsbl' does not fit the ard prior on 'w' — expected 'em' or 'tipping_faul'.\n",
+      "em-sbl: the algorithm does not fit the ard prior on 'w' — got 'bsbl', expected 'em' or 'tipping_faul'. Hint: leave `algorithm` out to use the first that fits.\n",
     );
     const schools = memoryIo({
       "d.json": JSON.stringify({ J: 2, y: [1, 2], sigma: [1, 1] }),

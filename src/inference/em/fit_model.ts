@@ -151,8 +151,10 @@ export function fitEm(
   if (!plan.algorithms.includes(algorithm)) {
     throw new CapabilityError({
       where: "em-sbl",
-      what: `algorithm '${algorithm}' does not fit the ${plan.prior.kind} prior on '${plan.coefficients}'`,
+      what: `the algorithm does not fit the ${plan.prior.kind} prior on '${plan.coefficients}'`,
+      got: `'${algorithm}'`,
       expected: plan.algorithms.map((a) => `'${a}'`).join(" or "),
+      hint: "leave `algorithm` out to use the first that fits.",
     });
   }
   const sbl = fitSbl(plan.problem, { ...options, algorithm });

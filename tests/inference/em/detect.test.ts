@@ -122,7 +122,7 @@ describe("fitEm on an ARD model runs exactly the hand-built fitSbl problem", () 
     expect(fitEm(compiled, data).mean.w).toEqual(direct.mean);
     expect(fitEm(compiled, data, { algorithm: "tipping_faul" }).support.length).toBeGreaterThan(0);
     expect(() => fitEm(compiled, data, { algorithm: "bsbl" })).toThrow(
-      "em-sbl: algorithm 'bsbl' does not fit the ard prior on 'w' — expected 'em' or 'tipping_faul'.",
+      "em-sbl: the algorithm does not fit the ard prior on 'w' — got 'bsbl', expected 'em' or 'tipping_faul'. Hint: leave `algorithm` out to use the first that fits.",
     );
   });
 

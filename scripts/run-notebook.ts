@@ -256,7 +256,7 @@ export function readNotebook(path: string): Notebook {
  *
  * @example
  * ```ts
- * packageRoot("/work/main/examples/notebooks"); // "/work/main"
+ * packageRoot("sprig/examples/notebooks"); // "sprig"
  * ```
  */
 export function packageRoot(from: string): string | undefined {
@@ -275,7 +275,7 @@ export function packageRoot(from: string): string | undefined {
  *
  * @example
  * ```ts
- * redirectToSource("../../dist/index.js", "/work/main/examples/notebooks", "/work/main"); // "../../src/index.js"
+ * redirectToSource("../../dist/index.js", "sprig/examples/notebooks", "sprig"); // "../../src/index.js"
  * ```
  */
 export function redirectToSource(specifier: string, fromDir: string, root: string): string {

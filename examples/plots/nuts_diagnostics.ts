@@ -33,7 +33,7 @@ import { eightSchoolsCentered, eightSchoolsNoncentered } from "../models/eight_s
  *
  * @example
  * ```ts
- * await runNutsDiagnostics({ numSamples: 200, outDir: "/tmp/plots" });
+ * await runNutsDiagnostics({ numSamples: 200, outDir: "out/plots" });
  * ```
  */
 export interface NutsDiagnosticsOptions {
@@ -72,7 +72,7 @@ const DATA = { J: 8, y: [28, 8, -3, 7, -1, 1, 18, 12], sigma: [15, 10, 16, 11, 9
  *
  * @example
  * ```ts
- * const result = await runNutsDiagnostics({ numChains: 2, numWarmup: 100, numSamples: 100, outDir: "/tmp/p" });
+ * const result = await runNutsDiagnostics({ numChains: 2, numWarmup: 100, numSamples: 100, outDir: "out/p" });
  * ```
  */
 export async function runNutsDiagnostics(options: NutsDiagnosticsOptions = {}): Promise<NutsDiagnosticsResult> {

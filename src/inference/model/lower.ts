@@ -9,7 +9,7 @@ import { isDiscrete, type Support } from "../../core/support.js";
 import { formatIrShape } from "../../ir/expr.js";
 import { printExpr } from "../../ir/printer.js";
 import type { Expr, HyperNode, LatentNode, ModelGraph, ModelNode } from "../../ir/types.js";
-import type { DensityTerm, Program, ProgramNode, Term } from "../../runtime/ad/program.js";
+import type { Program, ProgramNode, Term } from "../../runtime/ad/program.js";
 import { bijectorForSupport, identity } from "../../runtime/bijectors/index.js";
 import type { Distribution, Params } from "../../runtime/dists/distribution.js";
 import type { LinearOperator } from "../../runtime/linear_operator.js";
@@ -253,6 +253,27 @@ class Lowering {
       size,
       scalar: shape.length === 0,
     });
+    if (discrete) this.discreteLatents.push(node.name);
+    this.registerLatent(node, id, dist, params, shape, unconstrainedSize, {
+      support,
+      bijector: bijector ?? identity(),
+    });
+  }
+
+  /**
+   * What every latent adds besides its program node: its layout entry (at the current offsets,
+   * which it then advances), its value and shape by name, and its prior term.
+   */
+  private registerLatent(
+    node: LatentNode,
+    id: number,
+    dist: Distribution,
+    params: Record<string, number>,
+    shape: readonly number[],
+    unconstrainedSize: number,
+    how: Pick<VariableLayout, "support" | "bijector" | "computedBounds">,
+  ): void {
+    const size = shape.reduce((a, b) => a * b, 1);
     this.layout.push(
       Object.freeze({
         name: node.name,
@@ -261,16 +282,14 @@ class Lowering {
         size: unconstrainedSize,
         constrainedOffset: this.constrainedOffset,
         constrainedSize: size,
-        support,
-        bijector: bijector ?? identity(),
+        ...how,
       }),
     );
-    if (discrete) this.discreteLatents.push(node.name);
     this.offset += unconstrainedSize;
     this.constrainedOffset += size;
     this.valueNodes.set(node.name, id);
     this.shapes.set(node.name, shape);
-    const term: DensityTerm = {
+    this.terms.push({
       kind: "density",
       dist,
       value: id,
@@ -280,8 +299,7 @@ class Lowering {
       samples: true,
       ...(node.support ? { support: node.support } : {}),
       label: node.name,
-    };
-    this.terms.push(term);
+    });
   }
 
   /**
@@ -324,33 +342,11 @@ class Lowering {
       size,
       scalar: shape.length === 0,
     });
-    this.layout.push(
-      Object.freeze({
-        name: node.name,
-        shape,
-        offset: this.offset,
-        size,
-        constrainedOffset: this.constrainedOffset,
-        constrainedSize: size,
-        support: { kind: "real" } as Support,
-        bijector: identity(),
-        computedBounds: Object.freeze(text),
-      }),
-    );
     this.computedBounds.set(node.name, ids);
-    this.offset += size;
-    this.constrainedOffset += size;
-    this.valueNodes.set(node.name, id);
-    this.shapes.set(node.name, shape);
-    this.terms.push({
-      kind: "density",
-      dist,
-      value: id,
-      params,
-      part: "prior",
-      shape,
-      samples: true,
-      label: node.name,
+    this.registerLatent(node, id, dist, params, shape, size, {
+      support: { kind: "real" } as Support,
+      bijector: identity(),
+      computedBounds: Object.freeze(text),
     });
   }
 

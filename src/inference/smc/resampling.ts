@@ -104,6 +104,29 @@ export function multinomialResample(
   }
 }
 
+// Inverts the weights' CDF at the points (k + Uₖ)/M, k = 0 … M−1, in one merged pass: one
+// uniform per point (stratified) or one shared by all points (systematic).
+function stratifiedPoints(
+  rng: Rng,
+  weights: Float64Array,
+  n: number,
+  ancestors: Int32Array,
+  numDraws: number,
+  offset: number,
+  shared: boolean,
+): void {
+  const last = lastPositive(weights, n);
+  let j = 0;
+  let cum = weights[0];
+  const inv = 1 / numDraws;
+  const shift = shared ? rng.uniform() : 0;
+  for (let k = 0; k < numDraws; k++) {
+    const u = (k + (shared ? shift : rng.uniform())) * inv;
+    while (u > cum && j < last) cum += weights[++j];
+    ancestors[offset + k] = j;
+  }
+}
+
 /**
  * Stratified resampling: the k-th point is (k + Uₖ)/M with independent uniforms Uₖ.
  *
@@ -120,15 +143,7 @@ export function stratifiedResample(
   numDraws: number,
   offset: number,
 ): void {
-  const last = lastPositive(weights, n);
-  let j = 0;
-  let cum = weights[0];
-  const inv = 1 / numDraws;
-  for (let k = 0; k < numDraws; k++) {
-    const u = (k + rng.uniform()) * inv;
-    while (u > cum && j < last) cum += weights[++j];
-    ancestors[offset + k] = j;
-  }
+  stratifiedPoints(rng, weights, n, ancestors, numDraws, offset, false);
 }
 
 /**
@@ -147,16 +162,7 @@ export function systematicResample(
   numDraws: number,
   offset: number,
 ): void {
-  const last = lastPositive(weights, n);
-  let j = 0;
-  let cum = weights[0];
-  const inv = 1 / numDraws;
-  const shift = rng.uniform();
-  for (let k = 0; k < numDraws; k++) {
-    const u = (k + shift) * inv;
-    while (u > cum && j < last) cum += weights[++j];
-    ancestors[offset + k] = j;
-  }
+  stratifiedPoints(rng, weights, n, ancestors, numDraws, offset, true);
 }
 
 /**
